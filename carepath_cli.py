@@ -1,0 +1,196 @@
+"""The `carepath` command line: one entry point, a subcommand per job.
+
+Subcommands live beside the code they drive: `run`, `scenarios` and `validate` here;
+`compare`, `sweep` and `sensitivity` in experiments/cli.py; `report` in analysis/cli.py;
+`app` in app/cli.py. Every error a user can cause prints one line and exits with status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from model.scenario import ScenarioError
+
+EXIT_USAGE = 2
+PLUGINS = ("experiments.cli", "analysis.cli", "app.cli")
+
+
+class UserError(Exception):
+    """A mistake in what the user asked for; shown as one line, exit status 2."""
+
+
+def parse_assignment(text: str) -> tuple[str, object]:
+    """`path=value` from --set, with the value read as YAML (numbers, true/false, text)."""
+    import yaml
+
+    if "=" not in text:
+        raise UserError(f"--set {text}: expected PATH=VALUE, e.g. arrangement.shared_record.strength=0.5")
+    path, raw = text.split("=", 1)
+    return path.strip(), yaml.safe_load(raw)
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by every command that runs the model."""
+    parser.add_argument("--patients", type=positive_int, default=10_000,
+                        help="people at the start (default 10000)")
+    parser.add_argument("--years", type=positive_int, default=5, help="years to simulate (default 5)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
+                        help="override a scenario parameter, e.g. --set arrangement.shared_record.strength=0.5 "
+                             "(repeatable; names in docs/parameters.md)")
+
+
+def overrides_from(args) -> dict:
+    return dict(parse_assignment(item) for item in args.overrides)
+
+
+def write_atomically(out_dir: Path, write) -> None:
+    """Write a folder's files into a temporary sibling, then move it into place whole.
+
+    Why: a failure part-way must leave no partial output, and an existing folder is only
+    replaced once the new one is complete.
+    """
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        write(staging)
+        if out_dir.exists():
+            backup = out_dir.with_name(f".{out_dir.name}.old")
+            shutil.rmtree(backup, ignore_errors=True)
+            os.replace(out_dir, backup)
+            os.replace(staging, out_dir)
+            shutil.rmtree(backup, ignore_errors=True)
+        else:
+            os.replace(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def cmd_run(args) -> int:
+    from model.api import resolve, run
+
+    scenario = resolve(args.scenario, overrides_from(args), args.patients)
+    result = run(scenario, years=args.years, seed=args.seed, event_log=args.event_log)
+    if args.out:
+        def write(folder: Path) -> None:
+            result.by_year.to_parquet(folder / "by_year.parquet", index=False)
+            result.totals.to_frame("total").rename_axis("metric").reset_index().to_parquet(
+                folder / "totals.parquet", index=False)
+            if result.events is not None:
+                result.events.to_parquet(folder / "events.parquet", index=False)
+            (folder / "meta.json").write_text(json.dumps(result.meta, indent=2, default=str))
+
+        write_atomically(Path(args.out), write)
+    if args.json:
+        print(json.dumps(result.headline(), default=str))
+    else:
+        print_summary(result, args.out)
+    return 0
+
+
+def print_summary(result, out) -> None:
+    from model.tally import METRICS
+
+    meta = result.meta
+    print(f"carepath run: {meta['scenario']} | {meta['patients']} people | {meta['years']} years | "
+          f"seed {meta['seed']} | {meta['code_version']}")
+    totals = result.totals
+    for name in METRICS:
+        value = totals[name]
+        shown = f"£{value:,.0f}" if name.startswith("cost_") else f"{value:,.0f}"
+        print(f"  {name:24s} {shown:>18s}")
+    if out:
+        print(f"results written to {out}/ (by_year.parquet, totals.parquet, meta.json)")
+
+
+def cmd_scenarios(args) -> int:
+    from model.scenario import list_scenarios
+
+    scenarios = list_scenarios()
+    width = max(len(n) for n in scenarios)
+    for name, line in scenarios.items():
+        print(f"{name:{width}s}  {line}")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from model.scenario import load_scenario
+
+    scenario = load_scenario(args.file)
+    changed = len(scenario.values())
+    print(f"{args.file}: valid scenario '{scenario.name}' ({changed} parameters, hash {scenario.content_hash()})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="carepath",
+        description="Simulate care pathways in English health and social care, siloed vs integrated.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run one scenario and report its outputs",
+                         description="Run one scenario (a built-in name or a YAML file) and report its outputs.")
+    run.add_argument("scenario", help="built-in name (see `carepath scenarios`) or path to a scenario YAML file")
+    add_run_options(run)
+    run.add_argument("--seed", type=whole_number, default=1, help="random seed (default 1)")
+    run.add_argument("--out", metavar="DIR", help="write by_year.parquet, totals.parquet and meta.json here")
+    run.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    run.add_argument("--event-log", action="store_true", help="keep the per-person event log (written with --out)")
+    run.set_defaults(handler=cmd_run)
+
+    scen = sub.add_parser("scenarios", help="list the built-in scenario library")
+    scen.set_defaults(handler=cmd_scenarios)
+
+    val = sub.add_parser("validate", help="check a scenario file and explain what is wrong")
+    val.add_argument("file", help="path to a scenario YAML file (or a built-in name)")
+    val.set_defaults(handler=cmd_validate)
+
+    for name in PLUGINS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not name.startswith(exc.name):
+                raise
+            continue
+        module.add_cli(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args) or 0
+    except (ScenarioError, UserError) as exc:
+        print(f"carepath: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("carepath: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""The Python API a researcher uses from a notebook.
+
+    from model.api import run
+    result = run("integrated", patients=10_000, years=5, seed=1)
+    result.by_year, result.totals, result.per_1000()
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from model.carepath_model import CarePathModel
+from model.results import RunResult, code_version, collect
+from model.scenario import Scenario, list_scenarios, load_scenario  # noqa: F401 - re-exported
+from model.timing import WEEKS_PER_YEAR
+
+
+def resolve(scenario: str | Path | Scenario, overrides: dict[str, Any] | None = None,
+            patients: int | None = None) -> Scenario:
+    """A Scenario from a name, a file or a Scenario, with overrides and a population size."""
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    changes = dict(overrides or {})
+    if patients is not None:
+        changes["area.population.patients"] = patients
+    return sc.with_overrides(changes) if changes else sc
+
+
+def build_model(scenario: str | Path | Scenario = "siloed", patients: int | None = None, seed: int = 1,
+                years: int = 5, overrides: dict[str, Any] | None = None, event_log: bool = False) -> CarePathModel:
+    """A model ready to step week by week (the workshop app and notebooks use this)."""
+    return CarePathModel(resolve(scenario, overrides, patients), seed=seed, years=years, event_log=event_log)
+
+
+def run(scenario: str | Path | Scenario = "siloed", patients: int | None = None, years: int = 5,
+        seed: int = 1, overrides: dict[str, Any] | None = None, event_log: bool = False) -> RunResult:
+    """Run one scenario for `years` and return its results."""
+    model = build_model(scenario, patients, seed, years, overrides, event_log)
+    model.run_for(years * WEEKS_PER_YEAR)
+    sc = model.config
+    meta = {
+        "scenario": sc.name,
+        "scenario_origin": sc.origin,
+        "scenario_hash": sc.content_hash(),
+        "overrides": sc.overrides,
+        "seed": seed,
+        "patients": sc.area.population.patients,
+        "years": years,
+        "code_version": code_version(),
+    }
+    events = model.log.to_frame() if event_log else None
+    return RunResult(collect(model, years), meta, events)

@@ -1,0 +1,159 @@
+"""Assessment: who visits to find out what a person with a new need requires.
+
+Siloed (MODEL.md s3): each organisation assesses for itself. The GP refers to community
+health (a health OT's functional assessment and a district nurse's needs history) and
+signposts to council social care (a social worker's needs assessment and a social-care
+OT's functional assessment). When an organisation's turn comes and another has already
+served a purpose in this episode, it repeats the visit with the repeat probability
+(row 37), which a shared record lowers and each boundary crossed raises; otherwise it
+relies on the other's findings. Integrated: a joint or trusted assessment by one visit
+serves both purposes, and a single point of access stops referrals being lost or slow.
+Duplicates are then judged from the visits actually made (duplicates.py).
+"""
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+
+from model import discharge, needs, social_care
+from model.costs import Payer
+from model.eventlog import Event, Organisation, Purpose
+from model.timing import whole_days
+
+
+class Route(IntEnum):
+    """Why someone is on an assessment waiting list."""
+
+    HEALTH = 0  # community health after a GP referral
+    SOCIAL = 1  # council social care after a signpost or referral
+    JOINT = 2  # one joint/trusted assessment for both
+    HOSPITAL = 3  # council assessment of an inpatient before discharge
+
+
+def repeat_probability(m, ids: np.ndarray) -> np.ndarray:
+    """Chance an organisation repeats a visit another already made in this episode."""
+    a = m.config.area.assessment
+    base = a.repeat_probability_siloed + a.boundary_repeat_increment * m.pop.boundaries[ids]
+    shared = m.levers.effect["shared_record"] * m.levers.reach(m.pop, ids)
+    floor_ratio = a.repeat_probability_integrated / a.repeat_probability_siloed
+    return np.clip(base * (1 - shared * (1 - floor_ratio)), 0, 1)
+
+
+def visit(m, ids, day, purpose: Purpose, org: Organisation, payer: Payer, unit_cost: float,
+          decision: str) -> np.ndarray:
+    """An organisation's turn to serve a purpose; return who was actually visited."""
+    if len(ids) == 0:
+        return ids
+    episode = m.pop.episode[ids]
+    already = m.visits.served_elsewhere(ids, day, purpose, org, episode)
+    repeats = m.streams.bernoulli(decision, m.week, ids, repeat_probability(m, ids))
+    go = ~already | repeats
+    ids, day, episode = ids[go], np.asarray(day)[go], episode[go]
+    duplicate = m.visits.record(ids, day, purpose, org, episode)
+    n_dup = int(duplicate.sum())
+    m.tally.add("assessments", len(ids))
+    m.tally.add("duplicate_visits", n_dup)
+    m.tally.add("duplicate_ot_visits" if purpose == Purpose.FUNCTIONAL else "duplicate_needs_assessments", n_dup)
+    category = "assessments" if payer == Payer.COUNCIL else "community"
+    m.ledger.charge(category, payer, unit_cost * len(ids))
+    m.log.record(ids, day, Event.ASSESSMENT_VISIT, org, payer, unit_cost, purpose, duplicate)
+    return ids
+
+
+def refer_from_community(m, ids: np.ndarray, day) -> None:
+    """Route a new need at home to assessment, by the arrangement in force."""
+    pop, area, streams, week = m.pop, m.config.area, m.streams, m.week
+    day = np.broadcast_to(np.asarray(day), ids.shape)
+    private = social_care.outside_council_pathway(m, ids)
+    social_care.self_arrange(m, ids[private], day[private])
+    joint = ~private & m.levers.applies("joint_assessment", streams, "assess.joint", week, pop, ids)
+    sc = area.social_care
+    slowdown = 1 + sc.squeeze_delay_multiplier * m.squeeze_of(ids)
+    wait = whole_days(streams.exponential("assess.ready", week, ids, sc.assessment_days) * slowdown)
+    enqueue_council(m, ids[joint], day[joint] + wait[joint], Route.JOINT)
+
+    health = ~joint
+    m.community.assessment_queue.add(ids[health], day[health] + wait[health], pop.episode[ids[health]], Route.HEALTH)
+    m.log.record(ids[health], day[health], Event.REFERRAL_SENT, Organisation.COMMUNITY_HEALTH)
+
+    social = health & ~private
+    spa = m.levers.applies("single_point_of_access", streams, "assess.spa", week, pop, ids) & social
+    lost = social & ~spa & streams.bernoulli("assess.signpost_lost", week, ids, sc.signpost_dropout)
+    m.tally.add("referrals_lost", int(lost.sum()))
+    m.log.record(ids[lost], day[lost], Event.REFERRAL_LOST, Organisation.COUNCIL)
+    reaches = social & ~lost
+    delay = np.where(spa, 0, whole_days(streams.exponential("assess.referral_delay", week, ids,
+                                                            sc.referral_delay_days)))
+    enqueue_council(m, ids[reaches], day[reaches] + delay[reaches] + wait[reaches], Route.SOCIAL)
+
+
+def enqueue_council(m, ids: np.ndarray, ready_day: np.ndarray, route: Route) -> None:
+    """Put people on their own council's assessment waiting list."""
+    pop = m.pop
+    for council in m.councils:
+        here = pop.council[ids] == council.number
+        council.assessment_queue.add(ids[here], ready_day[here], pop.episode[ids[here]], route)
+    m.log.record(ids, ready_day, Event.REFERRAL_SENT, Organisation.COUNCIL)
+
+
+def serve_assessments(m) -> None:
+    """This week's assessment visits, as far as each service's capacity allows."""
+    waiting = needs.open_need(m)
+    episode = m.pop.view("episode")
+    served = m.community.assessment_queue.serve(m.week_start, m.week_end, m.community.weekly_assessments,
+                                                waiting, episode)
+    health_assessment(m, served[0], served[1])
+    for council in m.councils:
+        person, day, _, route, _ = council.assessment_queue.serve(
+            m.week_start, m.week_end, council.weekly_assessments, waiting, episode)
+        for kind, handler in ((Route.JOINT, joint_assessment), (Route.SOCIAL, council_assessment),
+                              (Route.HOSPITAL, inpatient_assessment)):
+            here = route == kind
+            handler(m, person[here], day[here])
+
+
+def health_assessment(m, ids: np.ndarray, day: np.ndarray) -> None:
+    costs = m.config.area.costs
+    visit(m, ids, day, Purpose.FUNCTIONAL, Organisation.COMMUNITY_HEALTH, Payer.NHS, costs.ot_visit,
+          "assess.health_ot_repeat")
+    visit(m, ids, day, Purpose.NEEDS, Organisation.COMMUNITY_HEALTH, Payer.NHS, costs.community_contact,
+          "assess.district_nurse_repeat")
+    m.tally.add("assessments_health", len(ids))
+    contacts = m.config.area.primary_care.community_contacts_per_episode
+    m.tally.add("community_contacts", contacts * len(ids))
+    m.ledger.charge("community", Payer.NHS, contacts * costs.community_contact * len(ids))
+
+
+def council_assessment(m, ids: np.ndarray, day: np.ndarray) -> None:
+    costs = m.config.area.costs
+    visit(m, ids, day, Purpose.NEEDS, Organisation.COUNCIL, Payer.COUNCIL, costs.social_work_assessment,
+          "assess.social_worker_repeat")
+    visit(m, ids, day, Purpose.FUNCTIONAL, Organisation.COUNCIL, Payer.COUNCIL, costs.ot_visit,
+          "assess.social_ot_repeat")
+    m.tally.add("assessments_council", len(ids))
+    social_care.decide(m, ids, day)
+
+
+def joint_assessment(m, ids: np.ndarray, day: np.ndarray) -> None:
+    """One visit by an integrated team serves both purposes for both organisations."""
+    if len(ids) == 0:
+        return
+    costs, episode = m.config.area.costs, m.pop.episode[ids]
+    for purpose in (Purpose.NEEDS, Purpose.FUNCTIONAL):
+        m.visits.record(ids, day, purpose, Organisation.INTEGRATED_TEAM, episode)
+    m.tally.add("assessments", len(ids))
+    m.tally.add("assessments_joint", len(ids))
+    m.ledger.charge("assessments", Payer.COUNCIL, costs.social_work_assessment * len(ids))
+    m.log.record(ids, day, Event.ASSESSMENT_VISIT, Organisation.INTEGRATED_TEAM, Payer.COUNCIL,
+                 costs.social_work_assessment, Purpose.NEEDS, False)
+    social_care.decide(m, ids, day)
+
+
+def inpatient_assessment(m, ids: np.ndarray, day: np.ndarray) -> None:
+    """The council assesses an inpatient who is medically fit, before discharge."""
+    costs = m.config.area.costs
+    visit(m, ids, day, Purpose.NEEDS, Organisation.COUNCIL, Payer.COUNCIL, costs.social_work_assessment,
+          "assess.inpatient_repeat")
+    m.tally.add("assessments_council", len(ids))
+    discharge.after_council_assessment(m, ids, day)

@@ -1,0 +1,49 @@
+"""Care coordination / case management: risk stratification picks the top-risk share for a
+named coordinator, who makes regular contacts and costs about 1,500 GBP a patient-year.
+
+The evidence (row 34) finds no significant effect on emergency admissions; the default
+relative risk is 1.00 and crisis.py applies whatever the scenario says, nothing more.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from model.costs import Payer
+from model.crisis import crisis_rate
+from model.eventlog import Event, Organisation
+from model.population import Place
+from model.timing import WEEKS_PER_YEAR
+
+RESTRATIFY_EVERY_WEEKS = 13  # quarterly, as risk-stratification tools are typically rerun
+
+
+def case_management(m) -> None:
+    pop = m.pop
+    if m.week % RESTRATIFY_EVERY_WEEKS == 0:
+        stratify(m)
+    managed = np.flatnonzero(pop.view("coordinator") & pop.view("alive"))
+    cm = m.config.arrangement.case_management
+    m.tally.add("people_with_coordinator", len(managed) / WEEKS_PER_YEAR)
+    m.ledger.charge("coordination", Payer.NHS, cm.cost_per_patient_year * len(managed) / WEEKS_PER_YEAR)
+    p_contact = min(cm.contacts_per_month * 12 / WEEKS_PER_YEAR, 1.0)
+    contacted = managed[m.streams.bernoulli("coordination.contact", m.week, managed, p_contact)]
+    m.tally.add("community_contacts", len(contacted))
+    m.log.record(contacted, m.week_start, Event.COMMUNITY_CONTACT, Organisation.INTEGRATED_TEAM)
+
+
+def stratify(m) -> None:
+    """Give coordinators to the highest-risk people at home, up to the coverage now reached."""
+    pop = m.pop
+    coverage = m.levers.effect["case_management"]
+    at_home = np.flatnonzero(pop.view("alive") & (pop.view("place") == Place.HOME))
+    at_home = at_home[m.levers.reach(pop, at_home)]
+    wanted = int(round(coverage * len(at_home)))
+    previously = pop.view("coordinator").copy()
+    pop.view("coordinator")[:] = False
+    if wanted == 0:
+        return
+    risk = crisis_rate(m, at_home)
+    top = at_home[np.lexsort((at_home, -risk))[:wanted]]
+    pop.coordinator[top] = True
+    new = top[~previously[top]]
+    m.log.record(new, m.week_start, Event.COORDINATOR_ASSIGNED, Organisation.INTEGRATED_TEAM, Payer.NHS)

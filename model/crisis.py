@@ -1,0 +1,71 @@
+"""Crises: exacerbations, falls and carer crises that send people to A&E.
+
+The weekly hazard follows MODEL.md s3: conditions, frailty, age, place (care-home
+residents far more often), recent discharge (readmission risk), unmet social care need,
+and the secular trend; a coordinator changes it by the case-management relative risk
+(1.00 by default, row 34). A crisis goes to A&E, unless a rapid-response team can manage
+it at home; a share of A&E attendances is admitted.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from model import hospital, needs
+from model.costs import Payer
+from model.eventlog import Event, Organisation
+from model.population import Place
+from model.timing import DAYS_PER_WEEK, WEEKS_PER_YEAR, weekly_probability
+
+RECENT_DISCHARGE_DAYS = 28
+
+
+def crisis_rate(m, ids: np.ndarray) -> np.ndarray:
+    """Crises per person-year for these people now (before any randomness)."""
+    pop, area = m.pop, m.config.area
+    c = area.crisis
+    old = pop.age[ids] >= 65
+    rate = np.where(old, c.rate_65_plus_home, c.rate_under_65)
+    rate = rate * np.where(pop.place[ids] == Place.CARE_HOME, c.care_home_rr, 1.0)
+    rate = rate * c.frailty_rr_per_level ** pop.frailty[ids]
+    rate = rate * c.condition_rr_per_extra ** np.maximum(pop.n_conditions[ids] - 2, 0)
+    recent = m.week_start - pop.last_discharge_day[ids] <= RECENT_DISCHARGE_DAYS
+    rate = rate * np.where(recent, c.recent_discharge_rr, 1.0)
+    rate = rate * np.where(pop.unmet_need[ids], c.unmet_need_rr, 1.0)
+    rate = rate * np.where(pop.coordinator[ids], m.config.arrangement.case_management.admission_rr, 1.0)
+    return rate * (1 + area.context.admission_trend) ** (m.week / WEEKS_PER_YEAR)
+
+
+def crises(m) -> None:
+    pop, area = m.pop, m.config.area
+    ids = np.flatnonzero(pop.view("alive") & (pop.view("place") != Place.HOSPITAL))
+    p = np.minimum(weekly_probability(crisis_rate(m, ids)), 1.0)
+    hit = ids[m.streams.bernoulli("crisis", m.week, ids, p)]
+    if len(hit) == 0:
+        return
+    day = m.week_start + m.streams.choice("crisis.day", m.week, hit, DAYS_PER_WEEK)
+    manageable = m.streams.bernoulli("crisis.manageable", m.week, hit, area.crisis.manageable_at_home_share)
+    at_home = manageable & m.levers.applies("rapid_response", m.streams, "crisis.rapid_response",
+                                            m.week, pop, hit)
+    managed, managed_day = hit[at_home], day[at_home]
+    cost = area.costs.community_contact
+    m.tally.add("rapid_response_contacts", len(managed))
+    m.tally.add("community_contacts", len(managed))
+    m.ledger.charge("community", Payer.NHS, cost * len(managed))
+    m.log.record(managed, managed_day, Event.RAPID_RESPONSE, Organisation.COMMUNITY_HEALTH, Payer.NHS, cost)
+
+    to_ae, ae_day = hit[~at_home], day[~at_home]
+    m.tally.add("ae_attendances", len(to_ae))
+    m.ledger.charge("ae", Payer.NHS, area.costs.ae_attendance * len(to_ae))
+    m.log.record(to_ae, ae_day, Event.AE_ATTENDANCE, Organisation.HOSPITAL, Payer.NHS, area.costs.ae_attendance)
+    p_admit = np.where(pop.age[to_ae] >= 65, area.crisis.admission_probability,
+                       area.crisis.admission_probability_under_65)
+    admitted = m.streams.bernoulli("crisis.admit", m.week, to_ae, p_admit)
+    hospital.admit(m, to_ae[admitted], ae_day[admitted])
+
+    sent_home, home_day = to_ae[~admitted], ae_day[~admitted]
+    sent_home = np.concatenate([sent_home, managed])
+    home_day = np.concatenate([home_day, managed_day])
+    at_home_now = pop.place[sent_home] == Place.HOME
+    new_need = at_home_now & m.streams.bernoulli("crisis.new_need", m.week, sent_home,
+                                                 area.crisis.new_need_after_ae_probability)
+    needs.start_need(m, sent_home[new_need], home_day[new_need])

@@ -1,0 +1,120 @@
+"""Demography: ageing, new conditions, frailty progression, carers breaking down, deaths
+and new people entering, so a ten-year run keeps a plausible size and case mix.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from model import hospital, needs
+from model.eventlog import Event, Organisation
+from model.population import (CONDITION_FLAGS, Frailty, Package, Place, _FLAG_SHARE,
+                              _deprivation_offsets, generate_people, prevalence_curve)
+from model.timing import DAYS_PER_WEEK, DAYS_PER_YEAR, WEEKS_PER_YEAR, weekly_probability
+
+ENTRANT_CANDIDATES = 1 << 40  # candidate numbers for entrants start here, 2**24 per week
+
+
+def alive_ids(m) -> np.ndarray:
+    return np.flatnonzero(m.pop.view("alive"))
+
+
+def annual_mortality(m, ids: np.ndarray) -> np.ndarray:
+    """Gompertz in age (row 33), raised by frailty and by living in a care home."""
+    pop, mort = m.pop, m.config.area.mortality
+    q = mort.rate_at_75 * 2.0 ** ((pop.age[ids] - 75) / mort.age_doubling_years)
+    q = q * mort.frailty_rr_per_level ** pop.frailty[ids]
+    return q * np.where(pop.place[ids] == Place.CARE_HOME, mort.care_home_rr, 1.0)
+
+
+def deaths(m) -> None:
+    pop = m.pop
+    ids = alive_ids(m)
+    p = np.minimum(weekly_probability(annual_mortality(m, ids)), 1.0)
+    dead = ids[m.streams.bernoulli("death", m.week, ids, p)]
+    if len(dead) == 0:
+        return
+    day = m.week_start + m.streams.choice("death.day", m.week, dead, DAYS_PER_WEEK)
+    in_hospital = pop.place[dead] == Place.HOSPITAL
+    hospital.count_stay_days(m, dead[in_hospital], day[in_hospital])
+    pop.alive[dead] = False
+    pop.place[dead] = Place.DEAD
+    pop.death_day[dead] = day
+    pop.package[dead] = Package.NONE
+    pop.home_care_hours[dead] = 0.0
+    pop.unmet_need[dead] = False
+    pop.coordinator[dead] = False
+    pop.awaiting_discharge[dead] = False
+    m.tally.add("deaths", len(dead))
+    m.log.record(dead, day, Event.DEATH)
+
+
+def entrants(m) -> None:
+    """New people with an LTC arrive at a steady rate that nothing in the run changes.
+
+    Why independent of deaths: both arrangements must see the same newcomers (same ids,
+    same attributes) for common random numbers to hold.
+    """
+    rate = m.config.area.population.entrants_per_1000 / 1000 * m.initial_people / WEEKS_PER_YEAR
+    count = int(np.floor(rate * (m.week + 1)) - np.floor(rate * m.week))
+    if count == 0:
+        return
+    people, _ = generate_people(m.config.area, m.streams, count,
+                                ENTRANT_CANDIDATES + m.week * (1 << 24), m.week_start)
+    people["council_pathway"] = people["capital"] <= m.config.area.context.means_test_upper
+    ids = m.pop.append(people)
+    m.visits.ensure_capacity(m.pop.capacity)
+    m.tally.add("entrants", len(ids))
+    m.log.record(ids, m.week_start, Event.ENTRY)
+
+
+def age_people(m) -> None:
+    alive = m.pop.view("alive")
+    m.pop.view("age")[alive] += DAYS_PER_WEEK / DAYS_PER_YEAR
+
+
+def new_conditions(m) -> None:
+    """Multimorbidity progresses at the rate the age gradient of prevalence implies."""
+    pop, prev = m.pop, m.config.area.prevalence
+    ids = alive_ids(m)
+    alpha, beta = prevalence_curve(prev.multimorbid_65_74, prev.multimorbid_85_plus,
+                                   prev.deprivation_shift_years)
+    eff_age = pop.age[ids] + _deprivation_offsets(prev.deprivation_shift_years)[pop.deprivation[ids] - 1]
+    rate = prev.new_condition_rate_scale * beta * np.exp(alpha + beta * (eff_age - 70))
+    gained = ids[m.streams.bernoulli("condition.new", m.week, ids, weekly_probability(rate))]
+    pop.n_conditions[gained] += 1
+    for flag in CONDITION_FLAGS:
+        share70, per_decade = _FLAG_SHARE[flag]
+        share = np.clip(share70 * np.exp(per_decade * (pop.age[gained] - 70) / 10), 0, 0.9)
+        column = getattr(pop, flag)
+        column[gained] |= m.streams.bernoulli(f"condition.{flag}", m.week, gained, share)
+
+
+def frailty_progression(m) -> None:
+    """People move up a frailty level; reaching moderate or severe can start a need."""
+    pop, area = m.pop, m.config.area
+    ids = alive_ids(m)
+    ids = ids[pop.frailty[ids] < Frailty.SEVERE]
+    rate = area.prevalence.frailty_progression_rate * np.where(pop.age[ids] >= 65, 1.0, 0.3)
+    rate = rate * (1 + 0.1 * np.maximum(pop.n_conditions[ids] - 2, 0))
+    worse = ids[m.streams.bernoulli("frailty.progress", m.week, ids, weekly_probability(rate))]
+    pop.frailty[worse] += 1
+    at_home = worse[(pop.place[worse] == Place.HOME) & (pop.package[worse] == Package.NONE)
+                    & (pop.frailty[worse] >= Frailty.MODERATE)]
+    declines = at_home[m.streams.bernoulli("frailty.need", m.week, at_home,
+                                           area.population.need_on_frailty_progression)]
+    day = m.week_start + m.streams.choice("frailty.need_day", m.week, declines, DAYS_PER_WEEK)
+    needs.start_need(m, declines, day)
+
+
+def carer_breakdown(m) -> None:
+    """An informal carer can no longer cope: the person now needs help at home."""
+    pop = m.pop
+    ids = np.flatnonzero(pop.view("alive") & pop.view("has_carer") & (pop.view("place") == Place.HOME))
+    p = weekly_probability(m.config.area.population.carer_breakdown_rate)
+    broke = ids[m.streams.bernoulli("carer.breakdown", m.week, ids, p)]
+    if len(broke) == 0:
+        return
+    pop.has_carer[broke] = False
+    day = m.week_start + m.streams.choice("carer.day", m.week, broke, DAYS_PER_WEEK)
+    m.log.record(broke, day, Event.CARER_BREAKDOWN, Organisation.NONE)
+    needs.start_need(m, broke[pop.package[broke] == Package.NONE], day[pop.package[broke] == Package.NONE])

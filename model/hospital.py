@@ -1,0 +1,103 @@
+"""Hospital stays: admission, the clinical stay, and exact counting of (delayed) bed days.
+
+A stay runs from the admission day to the discharge day. From the medically-fit day on,
+every day is a delayed bed day (a delayed transfer of care), billed as an excess bed day;
+the first `stay_delay_nhs` of those days are the NHS's (ward assessment, onward NHS care,
+hand-offs, patient choice), the rest social care's (assessment, package, placement).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from model.costs import Payer
+from model.eventlog import Event, Organisation
+from model.population import NO_DAY, Package, Place
+
+READMISSION_WINDOW_DAYS = 28
+
+
+def admit(m, ids: np.ndarray, day: np.ndarray) -> None:
+    pop, area = m.pop, m.config.area
+    if len(ids) == 0:
+        return
+    readmitted = day - pop.last_discharge_day[ids] <= READMISSION_WINDOW_DAYS
+    old_at_home = (pop.age[ids] >= 65) & (pop.place[ids] == Place.HOME)
+    in_care_home = pop.place[ids] == Place.CARE_HOME
+    m.tally.add("readmissions_28d", int(readmitted.sum()))
+    m.tally.add("emergency_admissions", len(ids))
+    m.tally.add("emergency_admissions_65_home", int(old_at_home.sum()))
+    m.tally.add("emergency_admissions_care_home", int(in_care_home.sum()))
+    los = clinical_length_of_stay(m, ids)
+    m.tally.add("admissions_zero_day", int((los == 0).sum()))
+    m.tally.add("overnight_admissions", int((los > 0).sum()))
+    m.tally.add("clinical_bed_days", float(los.sum()))
+    pop.place[ids] = Place.HOSPITAL
+    pop.admit_day[ids] = day
+    pop.fit_day[ids] = day + los
+    pop.discharge_day[ids] = NO_DAY
+    pop.awaiting_discharge[ids] = False
+    pop.stay_delay_nhs[ids] = 0
+    pop.planned_package[ids] = 0
+    cost = area.costs.emergency_admission
+    m.ledger.charge("inpatient", Payer.NHS, cost * len(ids))
+    m.log.record(ids, day, Event.EMERGENCY_ADMISSION, Organisation.HOSPITAL, Payer.NHS, cost)
+
+
+def clinical_length_of_stay(m, ids: np.ndarray) -> np.ndarray:
+    """About a third of emergency admissions are zero-day; the rest log-normal (row 27)."""
+    hosp = m.config.area.hospital
+    zero = m.streams.bernoulli("stay.zero_day", m.week, ids, hosp.zero_day_share)
+    sigma = 0.8
+    mu = np.log(hosp.length_of_stay_mean) - sigma**2 / 2
+    los = np.exp(mu + sigma * m.streams.normal("stay.length", m.week, ids))
+    return np.where(zero, 0, np.maximum(np.rint(los), 1)).astype(np.int64)
+
+
+def count_stay_days(m, ids: np.ndarray, until) -> None:
+    """Count this week's bed days (and delayed ones, by cause) up to `until` (exclusive)."""
+    if len(ids) == 0:
+        return
+    pop = m.pop
+    start = np.maximum(pop.admit_day[ids], m.week_start)
+    end = np.minimum(np.asarray(until), m.week_end)
+    days = np.maximum(end - start, 0)
+    fit = np.maximum(pop.fit_day[ids], m.week_start)
+    nhs_until = pop.fit_day[ids] + pop.stay_delay_nhs[ids]
+    delayed = np.maximum(end - fit, 0)
+    delayed_nhs = np.maximum(np.minimum(end, nhs_until) - fit, 0)
+    delayed_nhs = np.minimum(delayed_nhs, delayed)
+    delayed_total = float(delayed.sum())
+    m.tally.add("bed_days", float(days.sum()))
+    m.tally.add("delayed_bed_days", delayed_total)
+    m.tally.add("delayed_bed_days_nhs", float(delayed_nhs.sum()))
+    m.tally.add("delayed_bed_days_social_care", delayed_total - float(delayed_nhs.sum()))
+    m.ledger.charge("excess_bed_days", Payer.NHS, m.config.area.costs.excess_bed_day * delayed_total)
+
+
+def still_in_hospital(m) -> np.ndarray:
+    return np.flatnonzero(m.pop.view("place") == Place.HOSPITAL)
+
+
+def count_week_end(m) -> None:
+    """Bed days this week for everyone still in hospital at the week's end."""
+    ids = still_in_hospital(m)
+    count_stay_days(m, ids, np.full(len(ids), m.week_end))
+    for h in m.hospitals:
+        here = ids[m.pop.hospital[ids] == h.number]
+        h.occupied_beds = len(here)
+        h.delayed_patients = int((m.pop.fit_day[here] < m.week_end).sum())
+
+
+def leave(m, ids: np.ndarray, day: np.ndarray) -> None:
+    """Discharge: count the last days, go back to a care home if that is home."""
+    pop = m.pop
+    if len(ids) == 0:
+        return
+    count_stay_days(m, ids, day)
+    lives_in_care_home = np.isin(pop.package[ids], (Package.RESIDENTIAL, Package.NURSING))
+    pop.place[ids] = np.where(lives_in_care_home, Place.CARE_HOME, Place.HOME)
+    pop.last_discharge_day[ids] = day
+    pop.discharge_day[ids] = NO_DAY
+    pop.awaiting_discharge[ids] = False
+    m.tally.add("discharges", len(ids))
+    m.log.record(ids, day, Event.DISCHARGE, Organisation.HOSPITAL)

@@ -1,0 +1,61 @@
+"""The organisations of one local health and care economy, as Mesa agents.
+
+Patients are numpy columns (see population.py); the organisations are few, so they are
+ordinary Mesa agents that hold what is theirs: capacity, waiting lists and a budget.
+"""
+from __future__ import annotations
+
+import mesa
+
+from model.budget import CouncilBudget
+from model.queues import ServiceQueue
+
+
+class GPPractice(mesa.Agent):
+    """A general practice with weekly appointment capacity."""
+
+    def __init__(self, model, number: int):
+        super().__init__(model)
+        self.number = number
+        self.weekly_capacity = 0.0
+
+
+class Hospital(mesa.Agent):
+    """An acute hospital: A&E, emergency admissions, beds."""
+
+    def __init__(self, model, number: int):
+        super().__init__(model)
+        self.number = number
+        self.occupied_beds = 0
+        self.delayed_patients = 0
+
+
+class CommunityHealthProvider(mesa.Agent):
+    """District nurses, health OTs and rapid response: assesses people at home."""
+
+    def __init__(self, model):
+        super().__init__(model)
+        self.assessment_queue = ServiceQueue("community assessments")
+        self.weekly_assessments = 0.0
+
+
+class CouncilSocialCare(mesa.Agent):
+    """A council's adult social care: assessment, reablement, home care, placements."""
+
+    def __init__(self, model, number: int, context):
+        super().__init__(model)
+        self.number = number
+        self.assessment_queue = ServiceQueue("social care assessments")
+        self.home_care_queue = ServiceQueue("home care packages")
+        self.care_home_queue = ServiceQueue("care home places")
+        self.weekly_assessments = 0.0
+        self.home_care_hours_capacity = 0.0
+        self.care_home_places = 0.0
+        self.budget = CouncilBudget(context)
+
+
+class Commissioners(mesa.Agent):
+    """NHS (CCG/ICB) and council commissioning, with back-office costs per head."""
+
+    def __init__(self, model):
+        super().__init__(model)

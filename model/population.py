@@ -1,0 +1,274 @@
+"""People: one row per person in numpy columns, and the synthetic population generator.
+
+Why columns, not Agent objects: a Python object per patient costs about 1 us per
+agent-step even for a trivial step (MESA_NOTES.md); numpy columns cost about 2,000 times
+less, which is what makes 100,000 patients over ten years a matter of seconds. A person's
+row index is their stable person id: rows are never reused or reordered.
+"""
+from __future__ import annotations
+
+from enum import IntEnum
+from functools import cache
+
+import numpy as np
+from scipy import optimize, special
+
+from model.randomness import RandomStreams
+
+NO_DAY = -(10**8)  # "never": far enough in the past that no window reaches it
+
+
+class Place(IntEnum):
+    HOME = 0
+    HOSPITAL = 1
+    CARE_HOME = 2
+    DEAD = 3
+
+
+class Package(IntEnum):
+    NONE = 0
+    REABLEMENT = 1
+    HOME_CARE = 2
+    RESIDENTIAL = 3
+    NURSING = 4
+
+
+class Frailty(IntEnum):
+    FIT = 0
+    MILD = 1
+    MODERATE = 2
+    SEVERE = 3
+
+
+class Location(IntEnum):
+    """Where a person is, as the workshop app draws it."""
+
+    HOME = 0
+    HOME_WITH_CARE = 1
+    GP = 2
+    AE = 3
+    WARD = 4
+    DELAYED = 5
+    CARE_HOME = 6
+    DEAD = 7
+
+
+CONDITION_FLAGS = ("dementia", "copd", "heart_failure", "diabetes", "stroke")
+# Share of a person's conditions that are each flagged condition, at age 70 and the
+# change per decade (assumption: rough QOF register proportions; dementia steep with age).
+_FLAG_SHARE = {"dementia": (0.04, 0.9), "copd": (0.08, 0.1), "heart_failure": (0.05, 0.3),
+               "diabetes": (0.15, -0.1), "stroke": (0.06, 0.2)}
+
+# Age structure within adults (assumption: ONS mid-2019 England, rounded).
+_OLD_BANDS = ((65, 75, 0.53), (75, 85, 0.33), (85, 101, 0.14))
+
+
+def _share_multimorbid(lam: np.ndarray) -> np.ndarray:
+    """P(2+ conditions) for a Poisson count with mean lam."""
+    return 1.0 - np.exp(-lam) * (1.0 + lam)
+
+
+def _deprivation_offsets(shift_years: float) -> np.ndarray:
+    """Effective-age offsets by quintile 1..5 (most deprived oldest), averaging zero."""
+    return shift_years * (np.arange(5) - 2.0) / 4.0
+
+
+@cache
+def prevalence_curve(p_65_74: float, p_85_plus: float, shift_years: float) -> tuple[float, float]:
+    """(alpha, beta) of lambda(age) = exp(alpha + beta (age - 70)), the mean condition count.
+
+    Solved so that, averaged over deprivation quintiles and ages within each band, the
+    share with 2+ conditions matches the published 65-74 and 85+ figures (rows 18-19).
+    """
+    offsets = _deprivation_offsets(shift_years)
+    young_old = np.linspace(65, 75, 21)[:-1] + 0.25
+    oldest = 85 + np.arange(0, 16) + 0.5
+    oldest_weights = np.exp(-oldest / 5.0)
+    oldest_weights /= oldest_weights.sum()
+
+    def band(alpha, beta, ages, weights):
+        eff = ages[:, None] + offsets[None, :]
+        share = _share_multimorbid(np.exp(alpha + beta * (eff - 70)))
+        return float((share.mean(axis=1) * weights).sum())
+
+    def equations(x):
+        alpha, beta = x
+        return [band(alpha, beta, young_old, np.full(20, 1 / 20)) - p_65_74,
+                band(alpha, beta, oldest, oldest_weights) - p_85_plus]
+
+    alpha, beta = optimize.fsolve(equations, x0=[0.4, 0.07])
+    return float(alpha), float(beta)
+
+
+class Population:
+    """The people of one run, as numpy columns that grow when new people enter."""
+
+    INT_COLUMNS = {
+        "sex": np.int8, "deprivation": np.int8, "n_conditions": np.int16, "frailty": np.int8,
+        "gp_practice": np.int16, "council": np.int16, "hospital": np.int16, "boundaries": np.int8,
+        "place": np.int8, "package": np.int8, "need_kind": np.int8,
+        "entered_day": np.int32, "death_day": np.int32, "admit_day": np.int32,
+        "fit_day": np.int32, "discharge_day": np.int32, "last_discharge_day": np.int32,
+        "need_since": np.int32, "episode": np.int32, "package_until": np.int32,
+        "coordinator_since": np.int32, "stay_delay_nhs": np.int32, "stay_delay_social": np.int32,
+        "planned_package": np.int8,
+    }
+    FLOAT_COLUMNS = ("age", "capital", "home_care_hours", "crisis_risk")
+    BOOL_COLUMNS = ("alive", "lives_alone", "has_carer", "unmet_need", "coordinator",
+                    "council_pathway", "awaiting_discharge") + CONDITION_FLAGS
+
+    def __init__(self, capacity: int):
+        self.size = 0
+        for name, dtype in self.INT_COLUMNS.items():
+            setattr(self, name, np.zeros(capacity, dtype=dtype))
+        for name in self.FLOAT_COLUMNS:
+            setattr(self, name, np.zeros(capacity, dtype=np.float64))
+        for name in self.BOOL_COLUMNS:
+            setattr(self, name, np.zeros(capacity, dtype=bool))
+
+    @property
+    def capacity(self) -> int:
+        return len(self.age)
+
+    @property
+    def person_id(self) -> np.ndarray:
+        return np.arange(self.size)
+
+    def columns(self) -> list[str]:
+        return [*self.INT_COLUMNS, *self.FLOAT_COLUMNS, *self.BOOL_COLUMNS]
+
+    def _grow(self, needed: int) -> None:
+        new_cap = max(needed, int(self.capacity * 1.5) + 16)
+        for name in self.columns():
+            old = getattr(self, name)
+            grown = np.zeros(new_cap, dtype=old.dtype)
+            grown[: self.size] = old[: self.size]
+            setattr(self, name, grown)
+
+    def append(self, values: dict[str, np.ndarray]) -> np.ndarray:
+        """Add people; return their new ids. Unset columns take their 'nothing yet' value."""
+        count = len(values["age"])
+        if self.size + count > self.capacity:
+            self._grow(self.size + count)
+        ids = np.arange(self.size, self.size + count)
+        for name in self.columns():
+            column = getattr(self, name)
+            if name in values:
+                column[ids] = values[name]
+            elif name in ("admit_day", "fit_day", "discharge_day", "last_discharge_day",
+                          "need_since", "death_day", "package_until", "coordinator_since"):
+                column[ids] = NO_DAY
+        self.size += count
+        return ids
+
+    def view(self, name: str) -> np.ndarray:
+        """The live part of a column."""
+        return getattr(self, name)[: self.size]
+
+
+def generate_people(area, streams: RandomStreams, count: int, first_candidate: int,
+                    day: int) -> tuple[dict[str, np.ndarray], int]:
+    """Draw `count` adults with one or more LTCs; return their columns and the next candidate.
+
+    Adults are drawn from the general adult age structure and kept if they have at least
+    one condition, so the kept people's ages and condition counts reproduce prevalence by
+    age in the population they come from. Every draw is keyed by a candidate number, so
+    the same seed always yields the same people.
+    """
+    pop, prev = area.population, area.prevalence
+    alpha, beta = prevalence_curve(prev.multimorbid_65_74, prev.multimorbid_85_plus,
+                                   prev.deprivation_shift_years)
+    offsets = _deprivation_offsets(prev.deprivation_shift_years)
+    kept: list[dict[str, np.ndarray]] = []
+    total, candidate = 0, first_candidate
+    while total < count:
+        batch = max(2 * (count - total), 64)
+        ids = np.arange(candidate, candidate + batch)
+        candidate += batch
+        people = draw_adults(area, streams, ids, alpha, beta, offsets)
+        keep = people["n_conditions"] >= 1
+        people = {k: v[keep] for k, v in people.items()}
+        kept.append(people)
+        total += int(keep.sum())
+    merged = {k: np.concatenate([p[k] for p in kept])[:count] for k in kept[0]}
+    merged["entered_day"] = np.full(count, day, dtype=np.int32)
+    return merged, candidate
+
+
+def draw_adults(area, streams: RandomStreams, ids: np.ndarray, alpha: float, beta: float,
+                offsets: np.ndarray) -> dict[str, np.ndarray]:
+    """Draw adults from the general population (before keeping those with conditions)."""
+    pop, prev, org = area.population, area.prevalence, area.organisations
+    u = lambda name: streams.uniform(f"init.{name}", 0, ids)  # noqa: E731 - local shorthand
+    old = u("is_old") < pop.age_structure_65_plus
+    band_u = u("band")
+    cum = np.cumsum([b[2] for b in _OLD_BANDS])
+    band = np.searchsorted(cum, band_u * cum[-1], side="right").clip(0, 2)
+    lows = np.array([b[0] for b in _OLD_BANDS])[band]
+    highs = np.array([b[1] for b in _OLD_BANDS])[band]
+    within = u("age_within")
+    old_age = np.where(band == 2, 85 - 5.0 * np.log1p(-within * (1 - np.exp(-16 / 5))),
+                       lows + within * (highs - lows))
+    young_age = pop.min_age + u("young_age") * (65 - pop.min_age)
+    age = np.where(old, old_age, young_age)
+    age = np.maximum(age, pop.min_age)
+    deprivation = (u("deprivation") * 5).astype(np.int8).clip(0, 4) + 1
+    eff_age = age + offsets[deprivation - 1]
+    lam = np.exp(alpha + beta * (eff_age - 70))
+    n_conditions = streams.poisson("init.conditions", 0, ids, lam).astype(np.int16)
+    female = u("sex") < 0.5 + 0.1 * np.clip((age - 65) / 25, 0, 1)
+    latent = (prev.frailty_age_slope * (age - 75) + prev.frailty_condition_slope * (n_conditions - 2)
+              + np.log(u("frailty") / (1 - u("frailty") + 1e-12) + 1e-12))
+    cuts = np.array([prev.frailty_cut_mild, prev.frailty_cut_moderate, prev.frailty_cut_severe])
+    frailty = np.searchsorted(cuts, latent).astype(np.int8)
+    upper = area.context.means_test_upper
+    z = special.ndtri(1 - pop.share_capital_above_upper)
+    log_mu = np.log(max(upper, 1.0)) - z * pop.capital_log_sd
+    capital = np.exp(log_mu - 0.25 * (deprivation - 3) + pop.capital_log_sd * streams.normal("init.capital", 0, ids))
+    lives_alone = u("alone") < pop.share_living_alone
+    councils, hospitals = org.councils, org.hospitals
+    council = streams.choice("init.council", 0, ids, councils).astype(np.int16)
+    hospital = streams.choice("init.hospital", 0, ids, hospitals).astype(np.int16)
+    people = {
+        "age": age, "sex": female.astype(np.int8), "deprivation": deprivation,
+        "n_conditions": n_conditions, "frailty": frailty, "capital": capital,
+        "lives_alone": lives_alone, "has_carer": ~lives_alone,
+        "gp_practice": streams.choice("init.practice", 0, ids, pop.gp_practices).astype(np.int16),
+        "council": council, "hospital": hospital,
+        "boundaries": boundaries_crossed(council, hospital, councils),
+        "alive": np.ones(len(ids), dtype=bool),
+    }
+    for flag in CONDITION_FLAGS:
+        share70, per_decade = _FLAG_SHARE[flag]
+        share = np.clip(share70 * np.exp(per_decade * (age - 70) / 10), 0, 0.9)
+        people[flag] = u(flag) < 1 - (1 - share) ** n_conditions
+    return people
+
+
+def boundaries_crossed(council: np.ndarray, hospital: np.ndarray, councils: int) -> np.ndarray:
+    """Organisational boundaries a person's care crosses (0 where everything is coterminous).
+
+    One when their hospital's home patch (hospital number modulo councils) is another
+    council's; one more when the community provider serves several councils.
+    """
+    crossed = (hospital % councils != council).astype(np.int8)
+    return crossed + np.int8(councils > 1)
+
+
+def initial_care(area, streams: RandomStreams, people: dict[str, np.ndarray], ids: np.ndarray) -> None:
+    """Put some frail people in care homes or home care, so a run starts near steady state."""
+    pop = area.population
+    frailty, age = people["frailty"], people["age"]
+    u_home = streams.uniform("init.care_home", 0, ids)
+    u_care = streams.uniform("init.home_care", 0, ids)
+    in_home = (frailty == Frailty.SEVERE) & (age >= 75) & (u_home < pop.initial_care_home_share_severe)
+    p_care = np.where(frailty == Frailty.SEVERE, pop.initial_home_care_share_severe,
+                      np.where(frailty == Frailty.MODERATE, pop.initial_home_care_share_moderate, 0.0))
+    with_care = ~in_home & (u_care < p_care)
+    nursing = streams.uniform("init.nursing", 0, ids) < area.social_care.care_home_nursing_share
+    people["place"] = np.where(in_home, Place.CARE_HOME, Place.HOME).astype(np.int8)
+    people["package"] = np.select(
+        [in_home & nursing, in_home, with_care],
+        [Package.NURSING, Package.RESIDENTIAL, Package.HOME_CARE], Package.NONE).astype(np.int8)
+    people["home_care_hours"] = np.where(with_care, area.social_care.home_care_hours_mean, 0.0)
+    people["council_pathway"] = people["capital"] <= area.context.means_test_upper

@@ -1,0 +1,59 @@
+"""Routine primary care: GP and practice-nurse consultations, limited by practice capacity.
+
+Rates rise with multimorbidity (row 23: about 9.3 a year with 2+ conditions) and frailty.
+When a practice's expected demand exceeds its weekly appointments, every consultation is
+kept with the same probability (Poisson thinning) and the shortfall is counted. A
+consultation can uncover a need for help at home, which starts an episode of need.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from model import needs
+from model.costs import Payer
+from model.eventlog import Event, Organisation
+from model.population import Frailty, Package, Place
+from model.timing import DAYS_PER_WEEK, DAYS_PER_YEAR
+
+
+def consultation_rate(m, ids: np.ndarray) -> np.ndarray:
+    """Expected consultations per person-year before capacity limits."""
+    pc, pop = m.config.area.primary_care, m.pop
+    multimorbid = pop.n_conditions[ids] >= 2
+    rate = np.where(multimorbid, pc.consultations_multimorbid, pc.consultations_one_condition)
+    return rate * pc.frailty_rr_per_level ** (pop.frailty[ids] - 1.0)
+
+
+def consultations(m) -> None:
+    pop, pc, costs = m.pop, m.config.area.primary_care, m.config.area.costs
+    ids = np.flatnonzero(pop.view("alive") & (pop.view("place") != Place.HOSPITAL))
+    weekly = consultation_rate(m, ids) * DAYS_PER_WEEK / DAYS_PER_YEAR
+    practice = pop.gp_practice[ids]
+    demand = np.bincount(practice, weights=weekly, minlength=len(m.practices))
+    capacity = np.array([p.weekly_capacity for p in m.practices])
+    kept_share = np.minimum(1.0, capacity / np.maximum(demand, 1e-9))
+    m.tally.add("gp_demand_unmet", float((demand * (1 - kept_share)).sum()))
+    weekly = weekly * kept_share[practice]
+    gp = m.streams.poisson("gp.doctor", m.week, ids, weekly * (1 - pc.nurse_share))
+    nurse = m.streams.poisson("gp.nurse", m.week, ids, weekly * pc.nurse_share)
+    n_gp, n_nurse = int(gp.sum()), int(nurse.sum())
+    m.tally.add("gp_doctor_consultations", n_gp)
+    m.tally.add("practice_nurse_consultations", n_nurse)
+    m.tally.add("gp_consultations", n_gp + n_nurse)
+    multimorbid = pop.n_conditions[ids] >= 2
+    m.tally.add("consultations_multimorbid", float((gp + nurse)[multimorbid].sum()))
+    m.ledger.charge("gp", Payer.NHS, n_gp * costs.gp_consultation + n_nurse * costs.practice_nurse_consultation)
+    if m.log.enabled:
+        day = m.week_start + m.streams.choice("gp.day", m.week, ids, DAYS_PER_WEEK)
+        m.log.record(np.repeat(ids, gp), np.repeat(day, gp), Event.GP_CONSULTATION, Organisation.GP_PRACTICE,
+                     Payer.NHS, costs.gp_consultation)
+        m.log.record(np.repeat(ids, nurse), np.repeat(day, nurse), Event.NURSE_CONSULTATION,
+                     Organisation.GP_PRACTICE, Payer.NHS, costs.practice_nurse_consultation)
+    seen = (gp + nurse) > 0
+    candidates = seen & (pop.frailty[ids] >= Frailty.MILD) & (pop.place[ids] == Place.HOME) \
+        & (pop.package[ids] == Package.NONE)
+    cand = ids[candidates]
+    p_detect = 1 - (1 - pc.need_detection_probability) ** (gp + nurse)[candidates]
+    found = cand[m.streams.bernoulli("gp.need_found", m.week, cand, p_detect)]
+    day = m.week_start + m.streams.choice("gp.need_day", m.week, found, DAYS_PER_WEEK)
+    needs.start_need(m, found, day)

@@ -1,0 +1,80 @@
+"""Waiting lists with limited capacity: who is served this week, and on which day.
+
+Why: waits must emerge from queues (issue 3), not from assumed delays. Each service keeps
+a first-come-first-served list; each week it serves as many entries as its capacity allows
+(assessments per week, free home-care hours, free care-home places). Everyone else waits,
+and their wait feeds delayed discharges and unmet need. Ties are broken by person id, so
+the order never depends on anything random.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+_EMPTY_I = np.array([], dtype=np.int64)
+
+
+class ServiceQueue:
+    """A first-come-first-served waiting list of (person, ready day, episode, route, units)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.person = _EMPTY_I
+        self.ready = _EMPTY_I
+        self.episode = _EMPTY_I
+        self.route = _EMPTY_I
+        self.units = np.array([], dtype=np.float64)
+        self._pending: list[tuple[np.ndarray, ...]] = []
+
+    def add(self, person, ready_day, episode, route, units=1.0) -> None:
+        person = np.asarray(person, dtype=np.int64)
+        if len(person) == 0:
+            return
+        n = len(person)
+        self._pending.append(tuple(np.broadcast_to(np.asarray(v), n).astype(t) for v, t in (
+            (person, np.int64), (ready_day, np.int64), (episode, np.int64), (route, np.int64),
+            (units, np.float64))))
+
+    def _merge(self) -> None:
+        if self._pending:
+            parts = [(self.person, self.ready, self.episode, self.route, self.units), *self._pending]
+            self.person, self.ready, self.episode, self.route, self.units = (
+                np.concatenate([p[i] for p in parts]) for i in range(5))
+            self._pending = []
+
+    def __len__(self) -> int:
+        self._merge()
+        return len(self.person)
+
+    def serve(self, week_start: int, week_end: int, capacity: float, still_waiting: np.ndarray,
+              current_episode: np.ndarray):
+        """Serve ready entries in order of readiness until capacity (in units) runs out.
+
+        Entries of people no longer waiting (`still_waiting` false: died, need resolved) or
+        whose episode of need has moved on are dropped first. Returns (person, day, episode,
+        route, units) of the served, each served on their ready day or the week's first day.
+        """
+        self._merge()
+        keep = still_waiting[self.person] & (self.episode == current_episode[self.person])
+        self._select(keep)
+        ready = self.ready < week_end
+        order = np.lexsort((self.person, self.ready))
+        order = order[ready[order]]
+        used = np.cumsum(self.units[order])
+        served_idx = order[used <= capacity + 1e-9]
+        served = np.zeros(len(self.person), dtype=bool)
+        served[served_idx] = True
+        days = np.maximum(self.ready[served_idx], week_start)
+        out = (self.person[served_idx], days, self.episode[served_idx], self.route[served_idx],
+               self.units[served_idx])
+        self._select(~served)
+        return out
+
+    def _select(self, mask: np.ndarray) -> None:
+        self.person, self.ready, self.episode, self.route, self.units = (
+            a[mask] for a in (self.person, self.ready, self.episode, self.route, self.units))
+
+    def waiting_days(self, day: int) -> np.ndarray:
+        """How long each entry has been ready and waiting, at a given day."""
+        self._merge()
+        return np.maximum(day - self.ready, 0)
+
