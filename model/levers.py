@@ -72,7 +72,9 @@ class Levers:
         """Set-up costs over each lever's first year; running costs as it ramps up."""
         year = week // WEEKS_PER_YEAR + 1
         reach_share = 1.0
-        for name, payer in LEVER_PAYER.items():
+        paid_by = {"nhs": Payer.NHS, "council": Payer.COUNCIL}.get(self.arrangement.integration_costs_paid_by)
+        for name, default_payer in LEVER_PAYER.items():
+            payer = paid_by if paid_by is not None else default_payer
             lever = getattr(self.arrangement, name)
             if self._nominal(name) <= 0:
                 continue

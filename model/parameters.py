@@ -27,10 +27,13 @@ class Parameter:
     high: float | None
     unit: str
     source: str
+    choices: tuple[str, ...] = ()
 
     @property
     def allowed(self) -> str:
         """The allowed values in words, for error messages and the reference."""
+        if self.choices:
+            return "one of " + ", ".join(self.choices)
         if self.type is str:
             return "text"
         kind = "a whole number" if self.type is int else "a number"
@@ -46,6 +49,9 @@ def _fmt(value: float) -> str:
 def _parse(row: dict[str, str]) -> Parameter:
     kind = _TYPES[row["type"]]
     raw = row["default"]
+    if kind is str:
+        choices = tuple(row["low"].split("|")) if row["low"] else ()
+        return Parameter(row["path"], kind, raw, None, None, row["unit"], row["source"], choices)
     default = kind(float(raw)) if kind is int else kind(raw)
     low = float(row["low"]) if row["low"] else None
     high = float(row["high"]) if row["high"] else None

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
@@ -30,12 +30,14 @@ class ScenarioError(ValueError):
 
 
 def _field_for(param: Parameter):
+    if param.choices:
+        return (Literal[param.choices], Field(param.default))
     constraints = {}
     if param.low is not None:
         constraints["ge"] = param.low
     if param.high is not None:
         constraints["le"] = param.high
-    return (param.type, Field(param.default, strict=param.type is not float, **constraints))
+    return (param.type, Field(param.default, strict=True, **constraints))
 
 
 def _build_section(name: str, tree: dict, prefix: str) -> type[BaseModel]:
