@@ -1,0 +1,146 @@
+"""What the workshop controls set: the levers, the context, and how each world is built.
+
+The two worlds share everything but the arrangement. Both are built from the chosen
+preset (a built-in scenario) so they live in the same area; the siloed world then takes
+the siloed scenario's arrangement, the integrated world the lever values on screen. The
+context (austerity, population size, seed) is the same for both, so any difference on
+screen is caused by the arrangement.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import cache
+
+from model.api import list_scenarios, load_scenario
+
+SILOED = "siloed"
+MAX_SEED = 2**32 - 1
+
+
+@dataclass(frozen=True)
+class Control:
+    """One slider: a dotted scenario path, what the room sees, and its range."""
+
+    path: str
+    label: str
+    low: float
+    high: float
+    step: float
+    help: str
+
+
+# The integration levers (integrated world only), in the order a facilitator explains them.
+LEVERS = (
+    Control("arrangement.joint_assessment.strength", "Joint assessment", 0, 1, 0.05,
+            "share of care needs assessed once, jointly, instead of by each organisation"),
+    Control("arrangement.shared_record.strength", "Shared care record", 0, 1, 0.05,
+            "share of organisations that read one record, so nobody takes the history twice"),
+    Control("arrangement.single_point_of_access.strength", "Single point of access", 0, 1, 0.05,
+            "share of referrals routed through one number"),
+    Control("arrangement.case_management.coverage", "Case management coverage", 0, 0.2, 0.01,
+            "share of the highest-risk people with a named coordinator"),
+    Control("arrangement.integrated_discharge.strength", "Integrated discharge", 0, 1, 0.05,
+            "share of discharges with new needs run as discharge to assess"),
+    Control("arrangement.rapid_response.strength", "Rapid response at home", 0, 1, 0.05,
+            "share of manageable crises met at home instead of in A&E"),
+    Control("arrangement.pooled_budget.share", "Pooled budget", 0, 1, 0.05,
+            "share of the council's social care budget pooled with the NHS"),
+)
+# The context, the same in both worlds.
+AUSTERITY = Control("area.context.austerity_cut", "Austerity: council budget cut", 0, 0.5, 0.05,
+                    "share of the council budget cut over the spending review")
+REACH_PATH = "arrangement.condition_focus"
+REACH_CHOICES = {"all": "everyone", "dementia": "the dementia pathway only"}
+# Levers that build up over years in reality (model/levers.py); the workshop can skip that.
+RAMPED = ("joint_assessment", "shared_record", "single_point_of_access", "case_management",
+          "integrated_discharge", "rapid_response", "shared_commissioning")
+
+
+class SeedError(ValueError):
+    """A seed the person typed that cannot be used; the message says what would work."""
+
+
+def parse_seed(text: object) -> int:
+    """The seed a person typed, as an int; SeedError (a sentence for the screen) if unusable."""
+    raw = str(text).strip().replace("_", "").replace(",", "")
+    if not raw:
+        raise SeedError("Type a seed: a whole number such as 1 or 42.")
+    try:
+        value = int(raw)
+    except ValueError:
+        try:
+            as_float = float(raw)
+        except ValueError:
+            raise SeedError(f"\u201c{text}\u201d is not a number: type a whole number such as 42.") from None
+        if not as_float.is_integer():
+            raise SeedError(f"\u201c{text}\u201d is not a whole number: type one such as 42.") from None
+        value = int(as_float)
+    if not 0 <= value <= MAX_SEED:
+        raise SeedError(f"The seed must be between 0 and {MAX_SEED:,}; got {value:,}.")
+    return value
+
+
+@cache
+def presets() -> dict[str, str]:
+    """Built-in scenarios a facilitator can start from: name -> one-line description."""
+    return dict(list_scenarios())
+
+
+@cache
+def scenario_values(name: str) -> dict[str, object]:
+    """Every parameter of a built-in scenario, by dotted path."""
+    return dict(load_scenario(name).values())
+
+
+def default_preset() -> str:
+    names = list(presets())
+    return "integrated" if "integrated" in names else next((n for n in names if n != SILOED), SILOED)
+
+
+@dataclass(frozen=True)
+class WorkshopSettings:
+    """Everything the controls set. Frozen: a change makes a new value, so the page can tell
+    what the running worlds use from what the controls now say."""
+
+    preset: str = field(default_factory=default_preset)
+    patients: int = 300
+    seed: int = 1
+    levers: tuple[tuple[str, float], ...] = ()
+    austerity_cut: float = 0.0
+    reach: str = "all"
+    full_strength_now: bool = True
+
+    @classmethod
+    def from_preset(cls, preset: str | None = None, **changes) -> "WorkshopSettings":
+        """The preset's own lever values and context, with any changes."""
+        preset = preset or default_preset()
+        values = scenario_values(preset)
+        levers = tuple((c.path, float(values[c.path])) for c in LEVERS)
+        base = cls(preset=preset, levers=levers, austerity_cut=float(values[AUSTERITY.path]),
+                   reach=str(values.get(REACH_PATH, "all")))
+        return replace(base, **changes)
+
+    def lever(self, path: str) -> float:
+        return dict(self.levers)[path]
+
+    def with_lever(self, path: str, value: float) -> "WorkshopSettings":
+        return replace(self, levers=tuple((p, value if p == path else v) for p, v in self.levers))
+
+    def world_overrides(self, world: str) -> dict[str, object]:
+        """Overrides on the preset that make this world: `siloed` or `integrated`."""
+        overrides: dict[str, object] = {AUSTERITY.path: float(self.austerity_cut)}
+        if world == SILOED:
+            siloed = scenario_values(SILOED)
+            overrides.update({p: v for p, v in siloed.items() if p.startswith("arrangement.")})
+            return overrides
+        overrides.update({path: float(value) for path, value in self.levers})
+        overrides[REACH_PATH] = self.reach
+        if self.full_strength_now:
+            preset = scenario_values(self.preset)
+            for lever in RAMPED:
+                if f"arrangement.{lever}.ramp_years" in preset:
+                    overrides[f"arrangement.{lever}.ramp_years"] = 0.0
+                    overrides[f"arrangement.{lever}.start_year"] = 1
+            if "arrangement.pooled_budget.start_year" in preset:
+                overrides["arrangement.pooled_budget.start_year"] = 1
+        return overrides

@@ -1,0 +1,147 @@
+"""Twin worlds: the same people, same seed, siloed and integrated, stepped together.
+
+`TwinWorlds` is the Mesa model SolaraViz drives: its Step, Play and Reset move both worlds a
+week at a time. Each world is a `model.api.build_model` model; this class only keeps them
+in step and remembers what the room should see (where everyone is, who had a second
+visitor for the same assessment, the running tallies week by week).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+from mesa.datacollection import DataCollector
+
+from app.settings import SILOED, WorkshopSettings
+from model.api import build_model
+from model.eventlog import Event
+from model.population import Location
+
+WORLDS = (SILOED, "integrated")
+# The tallies on screen: key in model.tallies(), label, whether it is money.
+METRICS = (
+    ("duplicate_visits", "Duplicate visits", False),
+    ("emergency_admissions", "Emergency admissions", False),
+    ("delayed_bed_days", "Delayed bed days", False),
+    ("ae_attendances", "A&E attendances", False),
+    ("cost_nhs", "Cost to the NHS", True),
+    ("cost_council", "Cost to the council", True),
+    ("cost_total", "Total cost", True),
+)
+RECENT_WEEKS = 4  # how long a "second visitor" mark stays on a person
+
+
+class WeekEvents:
+    """The events one world recorded since the last read (its week, once stepped)."""
+
+    def __init__(self, world: mesa.Model):
+        self.log = world.log
+        self.world = world
+        self._chunks_read = 0
+
+    def read(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(person ids, event codes, duplicate flags) recorded since the previous read."""
+        chunks = getattr(self.log, "_chunks", None)
+        if chunks is not None:  # the log keeps whole arrays in order: read only the new ones
+            new = chunks[self._chunks_read:]
+            self._chunks_read = len(chunks)
+            if not new:
+                return np.empty(0, np.int64), np.empty(0, np.int8), np.empty(0, bool)
+            return tuple(np.concatenate([c[i] for c in new]) for i in (0, 2, 7))
+        frame = self.log.to_frame()  # slower public route, in case the log's layout changes
+        frame = frame[frame["day"] >= self.world.week_start]
+        codes = np.array([Event[name.upper()] for name in frame["event"].astype(str)], dtype=np.int8)
+        return frame["person_id"].to_numpy(), codes, frame["duplicate"].to_numpy()
+
+
+@dataclass
+class WorldState:
+    """What one world shows after a week: places, the week's visits, the running totals."""
+
+    name: str
+    places: np.ndarray  # Location code per person, GP/AE for this week's visitors
+    second_visit_age: np.ndarray  # weeks since a person's last duplicate visit, -1 if none recent
+    tallies: dict[str, float]
+    second_visits_this_week: int
+
+
+class TwinWorlds(mesa.Model):
+    """Two care economies with the same people: one siloed, one integrated.
+
+    Args:
+        settings: a WorkshopSettings, or anything with a `.value` holding one (a Solara
+            reactive), read when the model is built, so SolaraViz's Reset rebuilds from
+            what the controls say now.
+    """
+
+    def __init__(self, settings: WorkshopSettings | object | None = None):
+        settings = getattr(settings, "value", settings) or WorkshopSettings.from_preset()
+        super().__init__(rng=settings.seed)
+        self.settings = settings
+        self.worlds: dict[str, mesa.Model] = {}
+        for world in WORLDS:
+            self.worlds[world] = build_model(settings.preset, patients=settings.patients, seed=settings.seed,
+                                             overrides=settings.world_overrides(world), event_log=True)
+        self._events = {w: WeekEvents(m) for w, m in self.worlds.items()}
+        self._last_second_visit = {w: np.full(0, -10**6, dtype=np.int64) for w in WORLDS}
+        self.states: dict[str, WorldState] = {}
+        self.datacollector = DataCollector(model_reporters={
+            f"{world}:{key}": self._reporter(world, key) for world in WORLDS for key, _, _ in METRICS})
+        self._observe()
+        self.datacollector.collect(self)
+
+    @staticmethod
+    def _reporter(world: str, key: str):
+        def report(model: TwinWorlds) -> float:
+            return model.states[world].tallies[key]
+        return report
+
+    def step(self) -> None:
+        """One week in both worlds."""
+        for world in self.worlds.values():
+            world.step()
+        self._observe()
+        self.datacollector.collect(self)
+
+    @property
+    def week(self) -> int:
+        """Weeks simulated so far."""
+        return next(iter(self.worlds.values())).steps
+
+    def _observe(self) -> None:
+        for name, world in self.worlds.items():
+            ids, codes, duplicate = self._events[name].read()
+            places = np.asarray(world.locations()).astype(np.int8)
+            at_home = (places == Location.HOME) | (places == Location.HOME_WITH_CARE)
+            saw_gp = np.zeros(len(places), bool)
+            saw_gp[ids[(codes == Event.GP_CONSULTATION) | (codes == Event.NURSE_CONSULTATION)]] = True
+            went_to_ae = np.zeros(len(places), bool)
+            went_to_ae[ids[codes == Event.AE_ATTENDANCE]] = True
+            places[at_home & saw_gp] = Location.GP
+            places[at_home & went_to_ae] = Location.AE
+
+            last = self._last_second_visit[name]
+            if len(last) < len(places):
+                last = np.concatenate([last, np.full(len(places) - len(last), -10**6, dtype=np.int64)])
+            second = ids[(codes == Event.ASSESSMENT_VISIT) & duplicate]
+            last[second] = self.week
+            self._last_second_visit[name] = last
+            age = self.week - last
+            age[age >= RECENT_WEEKS] = -1
+            self.states[name] = WorldState(
+                name=name, places=places, second_visit_age=age,
+                tallies=world.tallies(), second_visits_this_week=len(second))
+
+    def history(self):
+        """Tallies week by week: a DataFrame with one column per world and metric."""
+        return self.datacollector.get_model_vars_dataframe()
+
+    def person_story(self, world: str, person_id: int) -> list[str]:
+        """One person's pathway so far in one world, one plain sentence per event."""
+        return list(self.worlds[world].person_story(int(person_id)))
+
+    @property
+    def people(self) -> int:
+        """How many people have lived in the area so far (ids run 0..people-1)."""
+        return min(len(s.places) for s in self.states.values())
