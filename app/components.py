@@ -67,7 +67,10 @@ def _difference(key: str, siloed: float, integrated: float, is_money: bool) -> s
     if abs(diff) < 0.5:
         return "same"
     text = drawing.money(abs(diff)) if is_money else f"{abs(diff):,.0f}"
-    share = f" ({abs(diff) / siloed:.0%})" if siloed else ""
+    share = ""
+    if siloed:
+        ratio = abs(diff) / siloed
+        share = f" ({ratio:.0%})" if ratio >= 0.005 else " (<1%)"
     word, css = ("fewer", "cp-better") if diff < 0 else ("more", "cp-worse")
     if is_money:
         word = "less" if diff < 0 else "more"
@@ -209,6 +212,7 @@ def TwinView(model: TwinWorlds):
             with solara.Card("Running tallies"):
                 TalliesTable(model)
             with solara.Card("Week by week"):
+                solara.HTML(tag="div", unsafe_innerHTML=drawing.world_key(TITLES))
                 TallyCharts(model)
         FollowPerson(model, followed)
 
@@ -244,7 +248,8 @@ def LeversCard(settings: solara.Reactive, running: WorkshopSettings):
     if current != running:
         solara.Warning("Changed: press RESET to restart both worlds with these settings.",
                        dense=True, classes=["cp-pending"])
-    with solara.Card("Integration levers (integrated world)"):
+    with solara.Card("Integration levers"):
+        solara.Text("They change the integrated world only.", style={"font-size": "13px", "color": "#666"})
         names = list(presets())
         solara.Select("Preset (built-in scenario)", value=current.preset, values=names, on_value=set_preset)
         solara.Text(presets().get(current.preset, ""), style={"font-size": "12px", "color": "#666"})

@@ -123,19 +123,27 @@ def _beds(places: np.ndarray, ids: np.ndarray, followed: int | None) -> str:
     waiting = ids[places == Location.DELAYED]
     parts = [_box(x, y, w, h, f"In hospital now: {len(treated) + len(waiting)} ({len(waiting)} could leave)")]
     beds = np.concatenate([treated, waiting])
-    cell, cols = _grid(len(beds), w - 12, h - 26, biggest=36)
-    bed_w, bed_h = cell * 0.85, cell * 0.5
+    cell, cols = _grid(len(beds), w - 12, h - 26, biggest=30)
     for k, pid in enumerate(beds):
         bx = x + 6 + (k % cols) * cell
-        by = y + 22 + (k // cols) * cell + (cell - bed_h) / 2
-        colour = PLACE_COLOURS[Location(places[pid])]
-        parts.append(f'<g><title>Person {pid}</title>'
-                     f'<rect x="{bx:.1f}" y="{by:.1f}" width="{bed_w:.1f}" height="{bed_h:.1f}" rx="2" '
-                     f'fill="{colour}"/><circle cx="{bx + bed_h * 0.45:.1f}" cy="{by + bed_h / 2:.1f}" '
-                     f'r="{bed_h * 0.3:.1f}" fill="#fff"/></g>')
+        by = y + 22 + (k // cols) * cell
+        parts.append(_bed(bx, by, cell, PLACE_COLOURS[Location(places[pid])], pid))
         if pid == followed:
-            parts.append(_follow_ring(bx + bed_w / 2, by + bed_h / 2, bed_w / 2))
+            parts.append(_follow_ring(bx + cell / 2, by + cell / 2, cell * 0.4))
     return "".join(parts)
+
+
+def _bed(x: float, y: float, cell: float, colour: str, pid: int) -> str:
+    """A bed seen from the side in a square cell: headboard, mattress in `colour`, pillow."""
+    u = cell / 10
+    return (f'<g><title>Person {pid}</title>'
+            f'<rect x="{x + u:.1f}" y="{y + 2 * u:.1f}" width="{u:.1f}" height="{6.5 * u:.1f}" fill="#666"/>'
+            f'<rect x="{x + 2 * u:.1f}" y="{y + 4.5 * u:.1f}" width="{7 * u:.1f}" height="{2.5 * u:.1f}" '
+            f'rx="{0.5 * u:.1f}" fill="{colour}"/>'
+            f'<rect x="{x + 2.2 * u:.1f}" y="{y + 3.4 * u:.1f}" width="{2 * u:.1f}" height="{1.2 * u:.1f}" '
+            f'rx="{0.5 * u:.1f}" fill="#fff" stroke="#999" stroke-width="0.5"/>'
+            f'<rect x="{x + 8.4 * u:.1f}" y="{y + 7 * u:.1f}" width="{0.6 * u:.1f}" height="{1.5 * u:.1f}" '
+            f'fill="#666"/></g>')
 
 
 def _tally_box(box, title: str, marks: float, colour: str, key: str, round_marks: bool = False,
@@ -164,6 +172,14 @@ def legend() -> str:
                     f'width:10px;height:10px;border-radius:50%;background:{colour};margin-right:4px"></span>'
                     f"{escape(text)}</span>" for colour, text in KEY)
     return f'<div style="font-size:13px;color:#333;line-height:1.8">{items}</div>'
+
+
+def world_key(titles: dict[str, str]) -> str:
+    """Which line is which world, as HTML."""
+    items = "".join(f'<span style="margin-right:16px;white-space:nowrap"><span style="display:inline-block;width:18px;'
+                    f'height:3px;background:{colour};vertical-align:middle;margin-right:5px"></span>'
+                    f"{escape(titles[world])}</span>" for world, colour in WORLD_COLOURS.items())
+    return f'<div style="font-size:13px;color:#333">{items}</div>'
 
 
 def money(value: float) -> str:

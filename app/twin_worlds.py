@@ -13,6 +13,7 @@ import mesa
 import numpy as np
 from mesa.datacollection import DataCollector
 
+from app import stories
 from app.settings import SILOED, WorkshopSettings
 from model.api import build_model
 from model.eventlog import Event
@@ -139,7 +140,10 @@ class TwinWorlds(mesa.Model):
 
     def person_story(self, world: str, person_id: int) -> list[str]:
         """One person's pathway so far in one world, one plain sentence per event."""
-        return list(self.worlds[world].person_story(int(person_id)))
+        model = self.worlds[world]
+        if hasattr(model, "person_story"):
+            return list(model.person_story(int(person_id)))
+        return stories.from_event_log(model, person_id)
 
     @property
     def people(self) -> int:
