@@ -31,6 +31,14 @@ class CouncilBudget:
         growth = (1 + ctx.council_budget_growth) ** (year - 1)
         self.annual = ctx.council_budget_per_person * growth * people * (1 - self.cut_share(year))
 
+    def purchasing_power(self, year: int, pooled_share: float) -> float:
+        """The share of baseline assessors and home-care hours the council can buy this year.
+
+        Austerity cuts capacity as well as thresholds; pooled money protects it.
+        """
+        ctx = self.context
+        return 1 - self.cut_share(year) * ctx.austerity_capacity_share * (1 - pooled_share)
+
     def council_spend_this_year(self, ledger) -> float:
         row = ledger.amounts[ledger.year_index]
         return float(sum(row[CATEGORY_INDEX[c], Payer.COUNCIL] for c in SOCIAL_CARE_CATEGORIES))

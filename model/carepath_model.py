@@ -21,7 +21,7 @@ from model.population import Location, Package, Place, Population, generate_peop
 from model.randomness import RandomStreams
 from model.scenario import Scenario
 from model.tally import Tally
-from model.timing import DAYS_PER_WEEK, WEEKS_PER_YEAR
+from model.timing import DAYS_PER_WEEK, WEEKS_PER_YEAR, slow_process_due
 
 
 class CarePathModel(mesa.Model):
@@ -72,10 +72,11 @@ class CarePathModel(mesa.Model):
         demography.deaths(self)
         demography.entrants(self)
         demography.age_people(self)
-        demography.new_conditions(self)
-        demography.frailty_progression(self)
-        demography.carer_breakdown(self)
-        needs.resolve_unmet_needs(self)
+        if slow_process_due(self.week):
+            demography.new_conditions(self)
+            demography.frailty_progression(self)
+            demography.carer_breakdown(self)
+            needs.resolve_unmet_needs(self)
         primary_care.consultations(self)
         coordination.case_management(self)
         crisis.crises(self)
@@ -150,10 +151,15 @@ class CarePathModel(mesa.Model):
         share = 1 / len(self.councils)
         residents = np.bincount(pop.view("council")[alive], minlength=len(self.councils))
         for council, people in zip(self.councils, residents):
-            council.weekly_assessments = area.capacity.social_care_assessments_per_1000_per_week * per_1000 * share
-            council.home_care_hours_capacity = area.capacity.home_care_hours_per_1000_per_week * per_1000 * share
-            council.care_home_places = area.capacity.care_home_places_per_1000 * per_1000 * share
             council.budget.start_year(year, int(people))
+            bought = per_1000 * share * council.budget.purchasing_power(year, self.pooled_share_in(year))
+            council.weekly_assessments = area.capacity.social_care_assessments_per_1000_per_week * bought
+            council.home_care_hours_capacity = area.capacity.home_care_hours_per_1000_per_week * bought
+            council.care_home_places = area.capacity.care_home_places_per_1000 * per_1000 * share
+
+    def pooled_share_in(self, year: int) -> float:
+        pooled = self.config.arrangement.pooled_budget
+        return pooled.share if year >= pooled.start_year else 0.0
 
     # --- what a council's squeeze means for these people ----------------------------------
     def squeeze_of(self, ids: np.ndarray) -> np.ndarray:

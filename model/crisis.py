@@ -19,27 +19,30 @@ from model.timing import DAYS_PER_WEEK, WEEKS_PER_YEAR, weekly_probability
 RECENT_DISCHARGE_DAYS = 28
 
 
-def crisis_rate(m, ids: np.ndarray) -> np.ndarray:
-    """Crises per person-year for these people now (before any randomness)."""
+def crisis_rate(m, ids=slice(None)) -> np.ndarray:
+    """Crises per person-year now (before any randomness), for `ids` or everyone."""
     pop, area = m.pop, m.config.area
     c = area.crisis
-    old = pop.age[ids] >= 65
-    rate = np.where(old, c.rate_65_plus_home, c.rate_under_65)
-    rate = rate * np.where(pop.place[ids] == Place.CARE_HOME, c.care_home_rr, 1.0)
-    rate = rate * c.frailty_rr_per_level ** pop.frailty[ids]
-    rate = rate * c.condition_rr_per_extra ** np.maximum(pop.n_conditions[ids] - 2, 0)
-    recent = m.week_start - pop.last_discharge_day[ids] <= RECENT_DISCHARGE_DAYS
-    rate = rate * np.where(recent, c.recent_discharge_rr, 1.0)
-    rate = rate * np.where(pop.unmet_need[ids], c.unmet_need_rr, 1.0)
-    rate = rate * np.where(pop.coordinator[ids], m.config.arrangement.case_management.admission_rr, 1.0)
-    return rate * (1 + area.context.admission_trend) ** (m.week / WEEKS_PER_YEAR)
+    column = lambda name: pop.view(name)[ids]  # noqa: E731 - a view when ids is a slice
+    frailty_rr = c.frailty_rr_per_level ** np.arange(4)
+    condition_rr = c.condition_rr_per_extra ** np.arange(64)
+    trend = (1 + area.context.admission_trend) ** (m.week / WEEKS_PER_YEAR)
+    rate = np.where(column("age") >= 65, c.rate_65_plus_home * trend, c.rate_under_65 * trend)
+    rate *= frailty_rr[column("frailty")]
+    rate *= condition_rr[np.clip(column("n_conditions") - 2, 0, 63)]
+    rate[column("place") == Place.CARE_HOME] *= c.care_home_rr
+    recent = m.week_start - column("last_discharge_day") <= RECENT_DISCHARGE_DAYS
+    rate[recent] *= c.recent_discharge_rr
+    rate[column("unmet_need")] *= c.unmet_need_rr
+    rate[column("coordinator")] *= m.config.arrangement.case_management.admission_rr
+    return rate
 
 
 def crises(m) -> None:
     pop, area = m.pop, m.config.area
-    ids = np.flatnonzero(pop.view("alive") & (pop.view("place") != Place.HOSPITAL))
-    p = np.minimum(weekly_probability(crisis_rate(m, ids)), 1.0)
-    hit = ids[m.streams.bernoulli("crisis", m.week, ids, p)]
+    can_have_crisis = pop.view("alive") & (pop.view("place") != Place.HOSPITAL)
+    p = weekly_probability(crisis_rate(m))
+    hit = np.flatnonzero(can_have_crisis & m.streams.bernoulli("crisis", m.week, pop.person_id, p))
     if len(hit) == 0:
         return
     day = m.week_start + m.streams.choice("crisis.day", m.week, hit, DAYS_PER_WEEK)

@@ -9,7 +9,7 @@ from model import hospital, needs
 from model.eventlog import Event, Organisation
 from model.population import (CONDITION_FLAGS, Frailty, Package, Place, _FLAG_SHARE,
                               _deprivation_offsets, generate_people, prevalence_curve)
-from model.timing import DAYS_PER_WEEK, DAYS_PER_YEAR, WEEKS_PER_YEAR, weekly_probability
+from model.timing import DAYS_PER_WEEK, DAYS_PER_YEAR, SLOW_PROCESS_WEEKS, WEEKS_PER_YEAR, weekly_probability
 
 ENTRANT_CANDIDATES = 1 << 40  # candidate numbers for entrants start here, 2**24 per week
 
@@ -18,19 +18,21 @@ def alive_ids(m) -> np.ndarray:
     return np.flatnonzero(m.pop.view("alive"))
 
 
-def annual_mortality(m, ids: np.ndarray) -> np.ndarray:
+def annual_mortality(m, ids=slice(None)) -> np.ndarray:
     """Gompertz in age (row 33), raised by frailty and by living in a care home."""
     pop, mort = m.pop, m.config.area.mortality
-    q = mort.rate_at_75 * 2.0 ** ((pop.age[ids] - 75) / mort.age_doubling_years)
-    q = q * mort.frailty_rr_per_level ** pop.frailty[ids]
-    return q * np.where(pop.place[ids] == Place.CARE_HOME, mort.care_home_rr, 1.0)
+    q = np.exp2((pop.view("age")[ids] - 75) / mort.age_doubling_years)
+    q *= mort.rate_at_75
+    q *= (mort.frailty_rr_per_level ** np.arange(4))[pop.view("frailty")[ids]]
+    q[pop.view("place")[ids] == Place.CARE_HOME] *= mort.care_home_rr
+    return q
 
 
 def deaths(m) -> None:
     pop = m.pop
-    ids = alive_ids(m)
-    p = np.minimum(weekly_probability(annual_mortality(m, ids)), 1.0)
-    dead = ids[m.streams.bernoulli("death", m.week, ids, p)]
+    everyone = pop.person_id
+    p = weekly_probability(annual_mortality(m))
+    dead = np.flatnonzero(pop.view("alive") & m.streams.bernoulli("death", m.week, everyone, p))
     if len(dead) == 0:
         return
     day = m.week_start + m.streams.choice("death.day", m.week, dead, DAYS_PER_WEEK)
@@ -80,7 +82,7 @@ def new_conditions(m) -> None:
                                    prev.deprivation_shift_years)
     eff_age = pop.age[ids] + _deprivation_offsets(prev.deprivation_shift_years)[pop.deprivation[ids] - 1]
     rate = prev.new_condition_rate_scale * beta * np.exp(alpha + beta * (eff_age - 70))
-    gained = ids[m.streams.bernoulli("condition.new", m.week, ids, weekly_probability(rate))]
+    gained = ids[m.streams.bernoulli("condition.new", m.week, ids, weekly_probability(rate, SLOW_PROCESS_WEEKS))]
     pop.n_conditions[gained] += 1
     for flag in CONDITION_FLAGS:
         share70, per_decade = _FLAG_SHARE[flag]
@@ -96,7 +98,7 @@ def frailty_progression(m) -> None:
     ids = ids[pop.frailty[ids] < Frailty.SEVERE]
     rate = area.prevalence.frailty_progression_rate * np.where(pop.age[ids] >= 65, 1.0, 0.3)
     rate = rate * (1 + 0.1 * np.maximum(pop.n_conditions[ids] - 2, 0))
-    worse = ids[m.streams.bernoulli("frailty.progress", m.week, ids, weekly_probability(rate))]
+    worse = ids[m.streams.bernoulli("frailty.progress", m.week, ids, weekly_probability(rate, SLOW_PROCESS_WEEKS))]
     pop.frailty[worse] += 1
     at_home = worse[(pop.place[worse] == Place.HOME) & (pop.package[worse] == Package.NONE)
                     & (pop.frailty[worse] >= Frailty.MODERATE)]
@@ -110,7 +112,7 @@ def carer_breakdown(m) -> None:
     """An informal carer can no longer cope: the person now needs help at home."""
     pop = m.pop
     ids = np.flatnonzero(pop.view("alive") & pop.view("has_carer") & (pop.view("place") == Place.HOME))
-    p = weekly_probability(m.config.area.population.carer_breakdown_rate)
+    p = weekly_probability(m.config.area.population.carer_breakdown_rate, SLOW_PROCESS_WEEKS)
     broke = ids[m.streams.bernoulli("carer.breakdown", m.week, ids, p)]
     if len(broke) == 0:
         return

@@ -13,7 +13,7 @@ import numpy as np
 
 from model.eventlog import Event, Organisation
 from model.population import NO_DAY, Frailty, Package, Place
-from model.timing import weekly_probability
+from model.timing import SLOW_PROCESS_WEEKS, weekly_probability
 
 
 class NeedKind(IntEnum):
@@ -70,7 +70,7 @@ def resolve_unmet_needs(m) -> None:
     """Some unmet needs pass without services (recovery, family help)."""
     pop = m.pop
     ids = np.flatnonzero(pop.view("unmet_need") & pop.view("alive") & (pop.view("place") == Place.HOME))
-    p = weekly_probability(m.config.area.social_care.need_resolves_rate)
+    p = weekly_probability(m.config.area.social_care.need_resolves_rate, SLOW_PROCESS_WEEKS)
     resolved = ids[m.streams.bernoulli("need.resolves", m.week, ids, p)]
     close_need(m, resolved)
     m.log.record(resolved, m.week_start, Event.NEED_RESOLVED, Organisation.NONE)

@@ -16,32 +16,40 @@ from model.population import Frailty, Package, Place
 from model.timing import DAYS_PER_WEEK, DAYS_PER_YEAR
 
 
-def consultation_rate(m, ids: np.ndarray) -> np.ndarray:
+def consultation_rate(m, ids=slice(None)) -> np.ndarray:
     """Expected consultations per person-year before capacity limits."""
     pc, pop = m.config.area.primary_care, m.pop
-    multimorbid = pop.n_conditions[ids] >= 2
+    multimorbid = pop.view("n_conditions")[ids] >= 2
     rate = np.where(multimorbid, pc.consultations_multimorbid, pc.consultations_one_condition)
-    return rate * pc.frailty_rr_per_level ** (pop.frailty[ids] - 1.0)
+    rate *= (pc.frailty_rr_per_level ** (np.arange(4) - 1.0))[pop.view("frailty")[ids]]
+    return rate
 
 
 def consultations(m) -> None:
     pop, pc, costs = m.pop, m.config.area.primary_care, m.config.area.costs
-    ids = np.flatnonzero(pop.view("alive") & (pop.view("place") != Place.HOSPITAL))
-    weekly = consultation_rate(m, ids) * DAYS_PER_WEEK / DAYS_PER_YEAR
-    practice = pop.gp_practice[ids]
+    out_of_hospital = pop.view("alive") & (pop.view("place") != Place.HOSPITAL)
+    weekly = consultation_rate(m) * (DAYS_PER_WEEK / DAYS_PER_YEAR)
+    weekly[~out_of_hospital] = 0.0
+    practice = pop.view("gp_practice")
     demand = np.bincount(practice, weights=weekly, minlength=len(m.practices))
     capacity = np.array([p.weekly_capacity for p in m.practices])
     kept_share = np.minimum(1.0, capacity / np.maximum(demand, 1e-9))
     m.tally.add("gp_demand_unmet", float((demand * (1 - kept_share)).sum()))
-    weekly = weekly * kept_share[practice]
-    gp = m.streams.poisson("gp.doctor", m.week, ids, weekly * (1 - pc.nurse_share))
-    nurse = m.streams.poisson("gp.nurse", m.week, ids, weekly * pc.nurse_share)
+    if (kept_share < 1).any():
+        weekly *= kept_share[practice]
+    total = m.streams.poisson("gp.consultations", m.week, pop.person_id, weekly)
+    ids = np.flatnonzero(total)
+    total = total[ids]
+    # Each consultation is with a nurse with probability nurse_share: the count of nurse
+    # consultations is the total's expected nurse share, rounded up or down at random.
+    nurse = np.floor(total * pc.nurse_share + m.streams.uniform("gp.nurse_split", m.week, ids)).astype(np.int64)
+    gp = total - nurse
     n_gp, n_nurse = int(gp.sum()), int(nurse.sum())
     m.tally.add("gp_doctor_consultations", n_gp)
     m.tally.add("practice_nurse_consultations", n_nurse)
     m.tally.add("gp_consultations", n_gp + n_nurse)
     multimorbid = pop.n_conditions[ids] >= 2
-    m.tally.add("consultations_multimorbid", float((gp + nurse)[multimorbid].sum()))
+    m.tally.add("consultations_multimorbid", float(total[multimorbid].sum()))
     m.ledger.charge("gp", Payer.NHS, n_gp * costs.gp_consultation + n_nurse * costs.practice_nurse_consultation)
     if m.log.enabled:
         day = m.week_start + m.streams.choice("gp.day", m.week, ids, DAYS_PER_WEEK)
@@ -49,11 +57,10 @@ def consultations(m) -> None:
                      Payer.NHS, costs.gp_consultation)
         m.log.record(np.repeat(ids, nurse), np.repeat(day, nurse), Event.NURSE_CONSULTATION,
                      Organisation.GP_PRACTICE, Payer.NHS, costs.practice_nurse_consultation)
-    seen = (gp + nurse) > 0
-    candidates = seen & (pop.frailty[ids] >= Frailty.MILD) & (pop.place[ids] == Place.HOME) \
+    candidates = (pop.frailty[ids] >= Frailty.MILD) & (pop.place[ids] == Place.HOME) \
         & (pop.package[ids] == Package.NONE)
     cand = ids[candidates]
-    p_detect = 1 - (1 - pc.need_detection_probability) ** (gp + nurse)[candidates]
+    p_detect = 1 - (1 - pc.need_detection_probability) ** total[candidates]
     found = cand[m.streams.bernoulli("gp.need_found", m.week, cand, p_detect)]
     day = m.week_start + m.streams.choice("gp.need_day", m.week, found, DAYS_PER_WEEK)
     needs.start_need(m, found, day)

@@ -22,10 +22,13 @@ _TO_UNIT = 1.0 / float(1 << 53)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
-    """The splitmix64 finaliser: a bijective avalanche on uint64 (wraps modulo 2**64)."""
-    x = (x ^ (x >> np.uint64(30))) * _M1
-    x = (x ^ (x >> np.uint64(27))) * _M2
-    return x ^ (x >> np.uint64(31))
+    """The splitmix64 finaliser, in place: a bijective avalanche on uint64 (wraps mod 2**64)."""
+    x ^= x >> np.uint64(30)
+    x *= _M1
+    x ^= x >> np.uint64(27)
+    x *= _M2
+    x ^= x >> np.uint64(31)
+    return x
 
 
 class RandomStreams:
@@ -34,22 +37,38 @@ class RandomStreams:
     def __init__(self, seed: int):
         self.seed = int(seed)
         self._keys: dict[str, np.uint64] = {}
+        self._weyl = np.array([], dtype=np.uint64)  # id * golden ratio, cached for whole-population draws
 
     def _key(self, decision: str) -> np.uint64:
         key = self._keys.get(decision)
         if key is None:
             tag = zlib.crc32(decision.encode()) | (zlib.crc32(decision[::-1].encode()) << 32)
             base = np.array([(self.seed * 0x2545F4914F6CDD1D + tag) & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64)
-            key = self._keys[decision] = _mix(base)[0]
+            with np.errstate(over="ignore"):
+                key = self._keys[decision] = _mix(_mix(base))[0]
         return key
 
     def uniform(self, decision: str, step: int, ids: np.ndarray) -> np.ndarray:
         """Uniform [0, 1) draws, one per id, for this decision at this step."""
         with np.errstate(over="ignore"):
             salt = self._key(decision) ^ (np.uint64(step + 1) * _STEP_MUL)
-            x = ids.astype(np.uint64) * _GOLDEN + salt
-            bits = _mix(_mix(x))
-        return (bits >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+            x = self._weyl_of(ids)
+            x += salt
+            _mix(x)
+        x >>= np.uint64(11)
+        return x * _TO_UNIT
+
+    def _weyl_of(self, ids) -> np.ndarray:
+        """A fresh array of id * golden ratio (mod 2**64); cached when ids are 0..n-1."""
+        ids = np.asarray(ids)
+        n = len(ids)
+        if n > 64 and ids[0] == 0 and ids[-1] == n - 1:
+            if len(self._weyl) < n:
+                self._weyl = np.arange(max(n, int(len(self._weyl) * 1.5)), dtype=np.uint64) * _GOLDEN
+            return self._weyl[:n].copy()
+        x = ids.astype(np.uint64)
+        x *= _GOLDEN
+        return x
 
     def bernoulli(self, decision: str, step: int, ids: np.ndarray, p) -> np.ndarray:
         """True where the person's draw falls below their probability."""
@@ -67,15 +86,20 @@ class RandomStreams:
         u = self.uniform(decision, step, ids)
         lam = np.broadcast_to(np.asarray(lam, dtype=float), u.shape)
         term = np.exp(-lam)
+        count = (u > term).astype(np.int64)
+        # Only people past the first step of the inverse CDF need more work.
+        active = np.flatnonzero(count)
+        u, lam, term = u[active], lam[active], term[active]
         cdf = term.copy()
-        count = np.zeros(u.shape, dtype=np.int64)
-        for k in range(1, 30):
-            above = u > cdf
-            if not above.any():
-                break
-            count += above
+        for k in range(1, 60):
             term = term * lam / k
-            cdf = cdf + term
+            cdf += term
+            more = u > cdf
+            if not more.any():
+                break
+            count[active[more]] += 1
+            keep = np.flatnonzero(more)
+            active, u, lam, term, cdf = active[keep], u[keep], lam[keep], term[keep], cdf[keep]
         return count
 
     def choice(self, decision: str, step: int, ids: np.ndarray, n: int) -> np.ndarray:

@@ -13,9 +13,18 @@ WEEKS_PER_YEAR = 52
 DAYS_PER_YEAR = 365.25
 
 
-def weekly_probability(rate_per_year):
-    """Chance of at least one event in a week for a Poisson rate per person-year."""
-    return -np.expm1(-np.asarray(rate_per_year) * DAYS_PER_WEEK / DAYS_PER_YEAR)
+SLOW_PROCESS_WEEKS = 4  # slow processes (new conditions, frailty, carers, recovery) run every 4 weeks
+
+
+def weekly_probability(rate_per_year, weeks: int = 1):
+    """Chance of at least one event in `weeks` weeks for a Poisson rate per person-year."""
+    return -np.expm1(np.asarray(rate_per_year) * (-DAYS_PER_WEEK * weeks / DAYS_PER_YEAR))
+
+
+def slow_process_due(week: int) -> bool:
+    """Slow processes change little in a week; running them every four weeks, with the
+    four-week probability, gives the same rates at a quarter of the cost."""
+    return week % SLOW_PROCESS_WEEKS == 0
 
 
 def whole_days(values) -> np.ndarray:
