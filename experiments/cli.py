@@ -1,0 +1,191 @@
+"""`carepath compare`, `carepath sweep` and `carepath sensitivity` (loaded by carepath_cli)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from carepath_cli import UserError, add_run_options, overrides_from, positive_int, whole_number
+
+
+def fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be a fraction between 0 and 1 (e.g. 0.02 for 2%), got {text}")
+    return value
+
+
+# -- compare ---------------------------------------------------------------------------------
+def cmd_compare(args) -> int:
+    from experiments.compare import compare
+
+    if args.report:
+        write_report = _report_writer()
+    replications = args.replications or (3 if args.precision else 10)
+    comparison = compare(args.a, args.b, replications=replications, precision=args.precision, years=args.years,
+                         patients=args.patients, overrides=overrides_from(args), workers=args.workers,
+                         seed0=args.seed, max_replications=args.max_replications, progress=not args.no_progress)
+    if args.out:
+        comparison.save(Path(args.out))
+    if args.report:
+        write_report(comparison, Path(args.report))
+    if args.json:
+        print(json.dumps(comparison.to_json(), default=str))
+    else:
+        print_comparison(comparison)
+        for what, where in (("results", args.out), ("report", args.report)):
+            if where:
+                print(f"{what} written to {where}")
+    return 0
+
+
+def _report_writer():
+    try:
+        from analysis.report import write_report
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("analysis", "analysis.report"):
+            raise
+        raise UserError("--report: the report writer (analysis.report) is not in this installation yet; "
+                        "use --out DIR to save the results") from None
+    return write_report
+
+
+def _number(value: float, money: bool) -> str:
+    if value != value:  # NaN
+        return "n/a"
+    text = f"{abs(value):,.0f}"
+    return ("-" if value < 0 else "") + ("£" if money else "") + text
+
+
+def print_comparison(comparison) -> None:
+    from model.tally import METRICS
+
+    meta = comparison.meta
+    names = meta["scenarios"]
+    seeds = meta["seeds"]
+    print(f"carepath compare: {names['A']} (A) vs {names['B']} (B) | {meta['patients']} people | "
+          f"{meta['years']} years | {meta['replications']} replications (seeds {seeds[0]}-{seeds[-1]}) | "
+          f"{meta['code_version']}")
+    print("Whole-run totals; B - A is the paired difference (common random numbers) with its 95% interval.")
+    totals = comparison.summary[comparison.summary["period"] == "total"].set_index("metric")
+    header = f"  {'metric':24s}{'A: ' + names['A']:>16s}{'B: ' + names['B']:>16s}{'B - A':>14s}  95% interval"
+    print(header)
+    for metric in METRICS:
+        row = totals.loc[metric]
+        money = metric.startswith("cost_")
+        interval = f"[{_number(row['ci_low'], money)}, {_number(row['ci_high'], money)}]"
+        print(f"  {metric:24s}{_number(row['mean_a'], money):>16s}{_number(row['mean_b'], money):>16s}"
+              f"{_number(row['diff'], money):>14s}  {interval}")
+    precision = meta.get("precision")
+    if precision:
+        achieved = ", ".join(f"{m} {v:.2%}" for m, v in precision["achieved"].items())
+        state = "reached" if precision["converged"] else "NOT reached (hit --max-replications)"
+        print(f"precision target {precision['target']:.2%} of A's mean {state}: half-widths {achieved}")
+
+
+# -- sweep -----------------------------------------------------------------------------------
+def cmd_sweep(args) -> int:
+    from experiments.spec import load_experiment
+    from experiments.sweep import run_sweep
+
+    experiment = load_experiment(args.file)
+    out = Path(args.out) if args.out else Path("out") / "sweeps" / experiment.name
+    try:
+        report = run_sweep(experiment, out, workers=args.workers, scheduler=args.scheduler,
+                           progress=not args.no_progress)
+    except KeyboardInterrupt:
+        from experiments.store import SweepStore
+
+        done = len(SweepStore(out).completed())
+        print(f"carepath: interrupted; finished runs are kept in {out}/ ({done} done); "
+              f"run the same command again to resume", file=sys.stderr)
+        raise
+    minutes = report.elapsed / 60
+    rate = f", {report.ran / minutes:.1f} runs/min" if report.ran and minutes > 0 else ""
+    print(f"carepath sweep: {experiment.name} on {report.backend}: {report.ran} runs in "
+          f"{report.elapsed:.1f} s{rate}; {report.completed} of {report.runs} complete")
+    if report.failures:
+        print(f"{len(report.failures)} runs failed (parameters, seed and error in {out}/failures.jsonl); "
+              f"run the same command again to retry them", file=sys.stderr)
+        for record in report.failures[:5]:
+            print(f"  run {record['run_id']} (point {record['point']}, seed {record['seed']}): {record['error']}",
+                  file=sys.stderr)
+        return 1
+    print(f"results in {out}/runs.parquet (one row per run, arm and year) and {out}/design.parquet")
+    if args.sensitivity:
+        _print_sensitivity(out, None, as_json=False, save=None)
+    return 0
+
+
+# -- sensitivity -----------------------------------------------------------------------------
+def cmd_sensitivity(args) -> int:
+    _print_sensitivity(Path(args.results), args.output or None, as_json=args.json, save=args.out)
+    return 0
+
+
+def _print_sensitivity(folder: Path, outputs, as_json: bool, save) -> None:
+    from experiments.sensitivity import analyse, format_table
+
+    indices = analyse(folder, outputs)
+    if save:
+        path = Path(save)
+        if path.suffix == ".parquet":
+            indices.to_parquet(path, index=False)
+        else:
+            indices.to_csv(path, index=False)
+    if as_json:
+        print(indices.to_json(orient="records"))
+    else:
+        print(format_table(indices))
+
+
+def add_cli(subparsers) -> None:
+    comp = subparsers.add_parser(
+        "compare", help="compare two scenarios on common random numbers, with paired 95% intervals",
+        description="Run two scenarios on the same seeds and report each metric's mean under each, the paired "
+                    "difference B - A and its 95%% confidence interval, in total and by year.")
+    comp.add_argument("a", help="scenario A (the baseline): built-in name or YAML file")
+    comp.add_argument("b", help="scenario B: built-in name or YAML file")
+    how_many = comp.add_mutually_exclusive_group()
+    how_many.add_argument("--replications", type=positive_int, help="replications per arm (default 10)")
+    how_many.add_argument("--precision", type=fraction, metavar="P",
+                          help="add replications until each headline 95%% half-width is within P of A's mean "
+                               "(e.g. 0.01)")
+    comp.add_argument("--max-replications", type=positive_int, default=100,
+                      help="upper limit for --precision (default 100)")
+    add_run_options(comp)
+    comp.add_argument("--seed", type=whole_number, default=1, help="seed of replication 1 (default 1)")
+    comp.add_argument("--workers", type=positive_int, help="local processes (default: one per core)")
+    comp.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    comp.add_argument("--out", metavar="DIR", help="write runs.parquet, summary.parquet and meta.json here")
+    comp.add_argument("--report", metavar="FILE.html", help="write an HTML report of the comparison")
+    comp.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    comp.set_defaults(handler=cmd_compare)
+
+    sweep = subparsers.add_parser(
+        "sweep", help="run an experiment file's design, locally or on a Dask cluster (resumable)",
+        description="Run every point x replication of an experiment file, streaming each finished run to "
+                    "Parquet in --out. Run it again after an interruption to resume.")
+    sweep.add_argument("file", help="experiment YAML file (or the name of one in experiments/)")
+    sweep.add_argument("--workers", type=positive_int, help="local processes (default: one per core)")
+    sweep.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on a Dask cluster at this scheduler address, e.g. tcp://127.0.0.1:8786")
+    sweep.add_argument("--out", metavar="DIR", help="results folder (default out/sweeps/NAME)")
+    sweep.add_argument("--sensitivity", action="store_true",
+                       help="print Sobol or Morris indices when the sweep is complete")
+    sweep.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    sweep.set_defaults(handler=cmd_sweep)
+
+    sens = subparsers.add_parser(
+        "sensitivity", help="Sobol or Morris indices of a finished sweep (through SALib)",
+        description="Compute Sobol or Morris sensitivity indices from a sweep made with that design.")
+    sens.add_argument("results", help="the sweep's results folder")
+    sens.add_argument("--output", action="append", metavar="METRIC",
+                      help="metric to analyse (repeatable; default: the experiment's outputs)")
+    sens.add_argument("--json", action="store_true", help="print the indices as JSON records")
+    sens.add_argument("--out", metavar="FILE", help="also write the indices to FILE (.csv or .parquet)")
+    sens.set_defaults(handler=cmd_sensitivity)

@@ -1,0 +1,183 @@
+"""A sweep's folder on disk: one small Parquet part per finished run, written atomically.
+
+Layout (docs/experiments.md has the columns):
+
+    OUT/manifest.json        what the sweep is (fingerprint, design, counts, status)
+    OUT/experiment.yaml      the experiment file as it was run
+    OUT/design.parquet       one row per design point: the sample and the values used
+    OUT/parts/run-000042.parquet   one per finished run: a row per arm per year
+    OUT/failures/run-000007.json   one per failed run: parameters, seed, error, traceback
+    OUT/runs.parquet         all parts in run order, written once every run has finished
+    OUT/failures.jsonl       the failures of the last invocation, one JSON object a line
+
+Why parts: a run's rows reach disk the moment it finishes and are never held by the
+coordinator, so memory stays flat however long the sweep; a part appears only by an atomic
+rename of a complete temporary file, so a killed sweep leaves complete parts or none, and
+resuming is just skipping the run ids that have a part.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from experiments.spec import ExperimentError
+
+FORMAT = "carepath-sweep/1"
+PART = re.compile(r"^run-(\d+)\.parquet$")
+
+
+def atomic_write(path: Path, write) -> None:
+    """Call write(temp_path), flush it to disk, then rename it over `path` in one step."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(temp)
+        with open(temp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def write_json(path: Path, data) -> None:
+    atomic_write(path, lambda p: p.write_text(json.dumps(data, indent=2, default=str), encoding="utf-8"))
+
+
+def write_table(path: Path, table: pd.DataFrame | pa.Table) -> None:
+    if isinstance(table, pd.DataFrame):
+        table = pa.Table.from_pandas(table, preserve_index=False)
+    atomic_write(path, lambda p: pq.write_table(table, p))
+
+
+class SweepStore:
+    """Reads and writes one sweep folder."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self.parts = self.folder / "parts"
+        self.failed = self.folder / "failures"
+        self._lock = None
+
+    # -- opening -----------------------------------------------------------------------
+    def manifest(self) -> dict:
+        path = self.folder / "manifest.json"
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ExperimentError(f"{self.folder}: not a sweep folder (no manifest.json)") from None
+        except json.JSONDecodeError:
+            raise ExperimentError(f"{path}: damaged (not valid JSON)") from None
+
+    def create_or_resume(self, manifest: dict, design: pd.DataFrame, experiment_text: str) -> bool:
+        """Start a new sweep folder, or check an existing one is this sweep. True if resuming."""
+        exists = (self.folder / "manifest.json").exists()
+        if exists:
+            old = self.manifest()
+            if old.get("fingerprint") != manifest["fingerprint"]:
+                raise ExperimentError(
+                    f"{self.folder}: holds a different sweep ({old.get('origin')}, fingerprint "
+                    f"{old.get('fingerprint')}); use another --out folder or delete this one")
+            if old.get("code_version") != manifest["code_version"]:
+                raise ExperimentError(
+                    f"{self.folder}: was run with model code {old.get('code_version')}, this is "
+                    f"{manifest['code_version']}; results would mix versions: use another --out folder")
+        elif self.folder.exists() and any(self.folder.iterdir()):
+            raise ExperimentError(f"{self.folder}: exists and is not a sweep folder; choose another --out")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._take_lock()
+        self.parts.mkdir(exist_ok=True)
+        self.failed.mkdir(exist_ok=True)
+        for stale in [*self.parts.glob(".*.tmp"), *self.failed.glob(".*.tmp"), *self.folder.glob(".*.tmp")]:
+            stale.unlink(missing_ok=True)  # left by a sweep killed mid-write
+        if not exists:
+            atomic_write(self.folder / "experiment.yaml", lambda p: p.write_text(experiment_text, encoding="utf-8"))
+            write_table(self.folder / "design.parquet", design)
+            write_json(self.folder / "manifest.json", manifest)
+        return exists
+
+    def _take_lock(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no protection against two sweeps on one folder
+            return
+        handle = open(self.folder / ".lock", "w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise ExperimentError(f"{self.folder}: another sweep is writing to this folder") from None
+        self._lock = handle  # the kernel releases it when this process ends, however it ends
+
+    def close(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    # -- runs --------------------------------------------------------------------------
+    def completed(self) -> set[int]:
+        if not self.parts.is_dir():
+            return set()
+        return {int(m.group(1)) for name in os.listdir(self.parts) if (m := PART.match(name))}
+
+    def part_path(self, run_id: int) -> Path:
+        return self.parts / f"run-{run_id:06d}.parquet"
+
+    def write_part(self, run_id: int, table: pd.DataFrame) -> None:
+        write_table(self.part_path(run_id), table)
+        (self.failed / f"run-{run_id:06d}.json").unlink(missing_ok=True)
+
+    def write_failure(self, run_id: int, record: dict) -> None:
+        write_json(self.failed / f"run-{run_id:06d}.json", record)
+
+    def failures(self) -> list[dict]:
+        if not self.failed.is_dir():
+            return []
+        return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(self.failed.glob("run-*.json"))]
+
+    # -- finishing ---------------------------------------------------------------------
+    def consolidate(self, runs: int) -> Path:
+        """Stream every part, in run order, into runs.parquet (one part in memory at a time)."""
+        target = self.folder / "runs.parquet"
+
+        def write(temp: Path) -> None:
+            writer = None
+            try:
+                for run_id in range(runs):
+                    table = pq.read_table(self.part_path(run_id))
+                    if writer is None:
+                        writer = pq.ParquetWriter(temp, table.schema)
+                    writer.write_table(table.cast(writer.schema))
+            finally:
+                if writer is not None:
+                    writer.close()
+
+        atomic_write(target, write)
+        return target
+
+    def write_failure_log(self, records: list[dict]) -> None:
+        atomic_write(self.folder / "failures.jsonl",
+                     lambda p: p.write_text("".join(json.dumps(r, default=str) + "\n" for r in records),
+                                            encoding="utf-8"))
+
+    def update_manifest(self, **changes) -> None:
+        manifest = self.manifest()
+        manifest.update(changes)
+        write_json(self.folder / "manifest.json", manifest)
+
+
+def read_runs(folder: str | Path) -> pd.DataFrame:
+    """A sweep's rows: runs.parquet when it is complete, else the parts finished so far."""
+    import pyarrow.dataset as ds
+
+    folder = Path(folder)
+    if (folder / "runs.parquet").exists():
+        return pd.read_parquet(folder / "runs.parquet")
+    parts = sorted((folder / "parts").glob("run-*.parquet"))
+    if not parts:
+        raise ExperimentError(f"{folder}: no finished runs yet")
+    return ds.dataset([str(p) for p in parts], format="parquet").to_table().to_pandas()
