@@ -45,20 +45,28 @@ def visit(m, ids, day, purpose: Purpose, org: Organisation, payer: Payer, unit_c
     """An organisation's turn to serve a purpose; return who was actually visited."""
     if len(ids) == 0:
         return ids
-    episode = m.pop.episode[ids]
-    already = m.visits.served_elsewhere(ids, day, purpose, org, episode)
+    already = m.visits.served_elsewhere(ids, purpose, org, m.pop.episode[ids])
     repeats = m.streams.bernoulli(decision, m.week, ids, repeat_probability(m, ids))
     go = ~already | repeats
-    ids, day, episode = ids[go], np.asarray(day)[go], episode[go]
+    ids, day = ids[go], np.broadcast_to(np.asarray(day), go.shape)[go]
+    category = "assessments" if payer == Payer.COUNCIL else "community"
+    record_visit(m, ids, day, purpose, org, payer, unit_cost, category)
+    return ids
+
+
+def record_visit(m, ids, day, purpose: Purpose, org: Organisation, payer: Payer, unit_cost: float,
+                 category: str | None) -> None:
+    """A visit made: judge it against other organisations' visits, count, cost and log it."""
+    episode = m.pop.episode[ids]
     duplicate = m.visits.record(ids, day, purpose, org, episode)
     n_dup = int(duplicate.sum())
     m.tally.add("assessments", len(ids))
     m.tally.add("duplicate_visits", n_dup)
     m.tally.add("duplicate_ot_visits" if purpose == Purpose.FUNCTIONAL else "duplicate_needs_assessments", n_dup)
-    category = "assessments" if payer == Payer.COUNCIL else "community"
-    m.ledger.charge(category, payer, unit_cost * len(ids))
-    m.log.record(ids, day, Event.ASSESSMENT_VISIT, org, payer, unit_cost, purpose, duplicate)
-    return ids
+    if category is not None:
+        m.ledger.charge(category, payer, unit_cost * len(ids))
+    m.log.record(ids, day, Event.ASSESSMENT_VISIT, org, payer, unit_cost if category else 0.0, purpose,
+                 duplicate, episode)
 
 
 def refer_from_community(m, ids: np.ndarray, day) -> None:
@@ -139,14 +147,15 @@ def joint_assessment(m, ids: np.ndarray, day: np.ndarray) -> None:
     """One visit by an integrated team serves both purposes for both organisations."""
     if len(ids) == 0:
         return
-    costs, episode = m.config.area.costs, m.pop.episode[ids]
-    for purpose in (Purpose.NEEDS, Purpose.FUNCTIONAL):
-        m.visits.record(ids, day, purpose, Organisation.INTEGRATED_TEAM, episode)
-    m.tally.add("assessments", len(ids))
+    cost = m.config.area.costs.social_work_assessment
+    record_visit(m, ids, day, Purpose.NEEDS, Organisation.INTEGRATED_TEAM, Payer.COUNCIL, cost, "assessments")
+    # The same visit also serves the functional purpose: recorded, not counted or charged twice.
+    duplicate = m.visits.record(ids, day, Purpose.FUNCTIONAL, Organisation.INTEGRATED_TEAM, m.pop.episode[ids])
+    m.tally.add("duplicate_visits", int(duplicate.sum()))
+    m.tally.add("duplicate_ot_visits", int(duplicate.sum()))
+    m.log.record(ids, day, Event.ASSESSMENT_VISIT, Organisation.INTEGRATED_TEAM, Payer.COUNCIL, 0.0,
+                 Purpose.FUNCTIONAL, duplicate, m.pop.episode[ids])
     m.tally.add("assessments_joint", len(ids))
-    m.ledger.charge("assessments", Payer.COUNCIL, costs.social_work_assessment * len(ids))
-    m.log.record(ids, day, Event.ASSESSMENT_VISIT, Organisation.INTEGRATED_TEAM, Payer.COUNCIL,
-                 costs.social_work_assessment, Purpose.NEEDS, False)
     social_care.decide(m, ids, day)
 
 

@@ -66,19 +66,17 @@ def plan_discharges(m) -> None:
     onward_days = whole_days(streams.exponential("discharge.onward_days", week, seq, h.nhs_onward_care_days))
     nhs_delay = ward + np.where(onward, onward_days, 0) + whole_days(handoff[sequential])
     ward_day = np.minimum(seq_fit + ward, m.week_end - 1)
-    m.visits.record(seq, ward_day, Purpose.FUNCTIONAL, Organisation.HOSPITAL, pop.episode[seq])
+    from model.assessment import Route, enqueue_council, record_visit  # local: assessment imports discharge
+
+    record_visit(m, seq, ward_day, Purpose.FUNCTIONAL, Organisation.HOSPITAL, Payer.NHS, area.costs.ot_visit,
+                 "inpatient")
     m.tally.add("ward_assessments", len(seq))
-    m.ledger.charge("inpatient", Payer.NHS, area.costs.ot_visit * len(seq))
-    m.log.record(seq, ward_day, Event.ASSESSMENT_VISIT, Organisation.HOSPITAL, Payer.NHS, area.costs.ot_visit,
-                 Purpose.FUNCTIONAL, False)
     pop.stay_delay_nhs[seq] = nhs_delay
     pop.awaiting_discharge[seq] = True
     pop.planned_package[seq] = PLAN_FOLLOW_UP_VISITS
     slowdown = 1 + area.social_care.squeeze_delay_multiplier * m.squeeze_of(seq)
     council_wait = whole_days(streams.exponential("discharge.council_assessment", week, seq,
                                                   area.social_care.assessment_days) * slowdown)
-    from model.assessment import Route, enqueue_council  # local: assessment imports discharge
-
     enqueue_council(m, seq, seq_fit + nhs_delay + council_wait, Route.HOSPITAL)
 
 

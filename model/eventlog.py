@@ -56,8 +56,8 @@ class Purpose(IntEnum):
     NEEDS = 2  # a needs history and assessment (district nurse or social worker)
 
 
-_FIELDS = ("person_id", "day", "event", "organisation", "payer", "cost", "purpose", "duplicate")
-_DTYPES = (np.int64, np.int32, np.int8, np.int8, np.int8, np.float64, np.int8, bool)
+_FIELDS = ("person_id", "day", "event", "organisation", "payer", "cost", "purpose", "duplicate", "episode")
+_DTYPES = (np.int64, np.int32, np.int8, np.int8, np.int8, np.float64, np.int8, bool, np.int32)
 
 
 class EventLog:
@@ -68,14 +68,15 @@ class EventLog:
         self._chunks: list[tuple[np.ndarray, ...]] = []
 
     def record(self, ids, day, event: Event, organisation: Organisation = Organisation.NONE,
-               payer: int = -1, cost=0.0, purpose: Purpose = Purpose.NONE, duplicate=False) -> None:
+               payer: int = -1, cost=0.0, purpose: Purpose = Purpose.NONE, duplicate=False,
+               episode=-1) -> None:
         if not self.enabled:
             return
         ids = np.asarray(ids)
         n = len(ids)
         if n == 0:
             return
-        values = (ids, day, event, organisation, payer, cost, purpose, duplicate)
+        values = (ids, day, event, organisation, payer, cost, purpose, duplicate, episode)
         self._chunks.append(tuple(np.broadcast_to(np.asarray(v, dtype=t), n).copy() if np.ndim(v) == 0
                                   else np.asarray(v, dtype=t) for v, t in zip(values, _DTYPES)))
 

@@ -49,7 +49,7 @@ def start_need(m, ids: np.ndarray, day, in_hospital: bool = False) -> np.ndarray
     to_care_home = m.streams.bernoulli("need.kind", m.week, ids, np.minimum(p_home, 0.95))
     has_home_care = pop.package[ids] == Package.HOME_CARE
     pop.need_kind[ids] = np.where(to_care_home | has_home_care, NeedKind.CARE_HOME, NeedKind.HOME_CARE)
-    pop.unmet_need[ids] = ~in_hospital & ~has_home_care
+    pop.unmet_need[ids] = ~has_home_care & (not in_hospital)
     m.tally.add("need_episodes", len(ids))
     m.log.record(ids, day, Event.NEED_START)
     if not in_hospital:

@@ -1,0 +1,97 @@
+"""Each mechanism does what the model description says, seen through its outputs."""
+import numpy as np
+
+from model.queues import ServiceQueue
+from model.duplicates import VisitRegistry
+from model.eventlog import Organisation, Purpose
+
+NO_CRISES = {"area.crisis.rate_65_plus_home": 0.0, "area.crisis.rate_under_65": 0.0}
+FULL_ASSESSMENT_INTEGRATION = {
+    "arrangement.joint_assessment.strength": 1.0, "arrangement.joint_assessment.ramp_years": 0.0,
+    "arrangement.shared_record.strength": 1.0, "arrangement.shared_record.ramp_years": 0.0,
+    "arrangement.integrated_discharge.strength": 1.0, "arrangement.integrated_discharge.ramp_years": 0.0,
+    "area.assessment.repeat_probability_integrated": 0.0,
+}
+
+
+def test_no_crises_means_no_admissions_or_hospital_days(small_run):
+    t = small_run("siloed", patients=2000, years=2, overrides=NO_CRISES).totals
+    assert t["ae_attendances"] == 0 and t["emergency_admissions"] == 0
+    assert t["bed_days"] == 0 and t["delayed_bed_days"] == 0 and t["cost_inpatient"] == 0
+    assert t["gp_consultations"] > 0  # the rest of the world goes on
+
+
+def test_a_longer_assessment_wait_means_more_delayed_bed_days(small_run):
+    quick, slow = [], []
+    for seed in (1, 2, 3):
+        quick.append(small_run("siloed", patients=3000, years=2, seed=seed,
+                               overrides={"area.social_care.assessment_days": 0.5}).totals)
+        slow.append(small_run("siloed", patients=3000, years=2, seed=seed,
+                              overrides={"area.social_care.assessment_days": 10.0}).totals)
+    for q, s in zip(quick, slow):
+        assert s["delayed_bed_days_social_care"] > q["delayed_bed_days_social_care"]
+    assert sum(s["delayed_bed_days"] for s in slow) > 1.5 * sum(q["delayed_bed_days"] for q in quick)
+
+
+def test_integration_removes_the_duplicate_assessments_siloed_care_makes(small_run):
+    siloed = small_run("siloed", patients=3000, years=2).totals
+    joined = small_run("siloed", patients=3000, years=2, overrides=FULL_ASSESSMENT_INTEGRATION).totals
+    assert siloed["duplicate_visits"] > 50
+    assert siloed["duplicate_ot_visits"] > 0 and siloed["duplicate_needs_assessments"] > 0
+    assert joined["duplicate_visits"] == 0
+    assert joined["assessments_joint"] > 0
+
+
+def test_a_wider_duplicate_window_finds_at_least_as_many_duplicates(small_run):
+    narrow = small_run("siloed", patients=3000, years=2, overrides={"area.assessment.duplicate_window_days": 7}).totals
+    wide = small_run("siloed", patients=3000, years=2).totals
+    assert wide["duplicate_visits"] > narrow["duplicate_visits"]
+    assert wide["assessments"] == narrow["assessments"]  # the window judges visits, it makes none
+
+
+def test_case_management_at_its_evidence_default_changes_no_admissions(small_run):
+    off = small_run("siloed", patients=3000, years=2).totals
+    on = small_run("siloed", patients=3000, years=2, overrides={"arrangement.case_management.coverage": 0.05}).totals
+    assert on["people_with_coordinator"] > 0 and on["cost_coordination"] > 0
+    assert on["emergency_admissions"] == off["emergency_admissions"]
+    cut = small_run("siloed", patients=3000, years=2, overrides={
+        "arrangement.case_management.coverage": 0.05, "arrangement.case_management.admission_rr": 0.95}).totals
+    assert cut["emergency_admissions"] < off["emergency_admissions"]
+
+
+def test_rapid_response_manages_crises_at_home_instead_of_a_and_e(small_run):
+    off = small_run("siloed", patients=3000, years=2).totals
+    on = small_run("siloed", patients=3000, years=2, overrides={
+        "arrangement.rapid_response.strength": 1.0, "arrangement.rapid_response.ramp_years": 0.0}).totals
+    assert on["rapid_response_contacts"] > 0
+    assert on["ae_attendances"] < off["ae_attendances"]
+
+
+def test_discharge_to_assess_cuts_delayed_days(small_run):
+    off = small_run("siloed", patients=3000, years=2).totals
+    on = small_run("siloed", patients=3000, years=2, overrides={
+        "arrangement.integrated_discharge.strength": 1.0, "arrangement.integrated_discharge.ramp_years": 0.0}).totals
+    assert on["delayed_bed_days"] < 0.5 * off["delayed_bed_days"]
+
+
+def test_a_queue_serves_in_order_of_readiness_up_to_capacity():
+    queue = ServiceQueue("test")
+    queue.add(np.array([5, 1, 3, 2]), np.array([3, 1, 1, 9]), np.zeros(4, int), 0)
+    waiting = np.ones(10, bool)
+    episode = np.zeros(10, int)
+    person, day, *_ = queue.serve(0, 7, capacity=2, still_waiting=waiting, current_episode=episode)
+    assert list(person) == [1, 3] and list(day) == [1, 1]
+    person, day, *_ = queue.serve(7, 14, capacity=5, still_waiting=waiting, current_episode=episode)
+    assert list(person) == [5, 2] and list(day) == [7, 9]  # 5 waited into the next week
+    assert len(queue) == 0
+
+
+def test_a_duplicate_is_another_organisations_visit_for_the_same_episode_within_the_window():
+    reg = VisitRegistry(capacity=4, window_days=28)
+    one = np.array([0])
+    assert not reg.record(one, 0, Purpose.FUNCTIONAL, Organisation.COMMUNITY_HEALTH, 1)[0]
+    assert not reg.record(one, 5, Purpose.NEEDS, Organisation.COUNCIL, 1)[0]  # another purpose
+    assert reg.record(one, 10, Purpose.FUNCTIONAL, Organisation.COUNCIL, 1)[0]  # repeat within 28 days
+    assert reg.record(one, 12, Purpose.FUNCTIONAL, Organisation.COMMUNITY_HEALTH, 1)[0]  # council served it at day 10
+    assert not reg.record(one, 60, Purpose.FUNCTIONAL, Organisation.COUNCIL, 1)[0]  # outside the window
+    assert not reg.record(one, 61, Purpose.FUNCTIONAL, Organisation.COMMUNITY_HEALTH, 2)[0]  # a new episode
