@@ -217,8 +217,12 @@ def TwinView(model: TwinWorlds):
         FollowPerson(model, followed)
 
 
-def _percent(value: float) -> str:
-    return f"{value:.0%}"
+def _share_slider(control, value: float, on_value):
+    """A slider for a share, its value in the label and its meaning on hover."""
+    with solara.Tooltip(control.help):
+        with solara.Column(gap="0px"):
+            solara.SliderFloat(f"{control.label}: {value:.0%}", value=value, min=control.low, max=control.high,
+                               step=control.step, thumb_label=False, on_value=on_value)
 
 
 @solara.component
@@ -245,27 +249,24 @@ def LeversCard(settings: solara.Reactive, running: WorkshopSettings):
         seed_error.set("")
         change(seed=seed)
 
-    if current != running:
-        solara.Warning("Changed: press RESET to restart both worlds with these settings.",
-                       dense=True, classes=["cp-pending"])
+    with solara.Column(gap="0px"):  # always present, so the cards below are never rebuilt
+        if current != running:
+            solara.Warning("Changed: press RESET to restart both worlds with these settings.",
+                           dense=True, classes=["cp-pending"])
     with solara.Card("Integration levers"):
         solara.Text("They change the integrated world only.", style={"font-size": "13px", "color": "#666"})
         names = list(presets())
         solara.Select("Preset (built-in scenario)", value=current.preset, values=names, on_value=set_preset)
         solara.Text(presets().get(current.preset, ""), style={"font-size": "12px", "color": "#666"})
         for lever in LEVERS:
-            value = current.lever(lever.path)
-            solara.SliderFloat(f"{lever.label}: {_percent(value)}", value=value, min=lever.low, max=lever.high,
-                               step=lever.step, thumb_label=False,
-                               on_value=lambda v, p=lever.path: settings.set(settings.value.with_lever(p, v)))
+            _share_slider(lever, current.lever(lever.path),
+                          lambda v, p=lever.path: settings.set(settings.value.with_lever(p, v)))
         solara.Select("Levers reach", value=REACH_CHOICES[current.reach], values=list(REACH_CHOICES.values()),
                       on_value=lambda label: change(reach={v: k for k, v in REACH_CHOICES.items()}[label]))
         solara.Switch(label="Full strength from week 1 (in reality it builds up over about 3 years)",
                       value=current.full_strength_now, on_value=lambda v: change(full_strength_now=v))
     with solara.Card("Context (both worlds)"):
-        solara.SliderFloat(f"{AUSTERITY.label}: {_percent(current.austerity_cut)}", value=current.austerity_cut,
-                           min=AUSTERITY.low, max=AUSTERITY.high, step=AUSTERITY.step, thumb_label=False,
-                           on_value=lambda v: change(austerity_cut=v))
+        _share_slider(AUSTERITY, current.austerity_cut, lambda v: change(austerity_cut=v))
         solara.SliderInt(f"People: {current.patients}", value=current.patients, min=50, max=1000, step=50,
                          thumb_label=False, on_value=lambda v: change(patients=v))
         solara.InputText("Seed (press Enter)", value=seed_text, on_value=set_seed, error=seed_error.value or False)

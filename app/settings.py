@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from model.api import list_scenarios, load_scenario
+from model.parameters import registry
 
 SILOED = "siloed"
 MAX_SEED = 2**32 - 1
@@ -19,36 +20,45 @@ MAX_SEED = 2**32 - 1
 
 @dataclass(frozen=True)
 class Control:
-    """One slider: a dotted scenario path, what the room sees, and its range."""
+    """One slider: a dotted scenario path and what the room sees. Its range and meaning
+    come from the parameter registry (model/parameters.csv), the single source for both."""
 
     path: str
     label: str
-    low: float
-    high: float
-    step: float
-    help: str
+
+    @property
+    def parameter(self):
+        return registry()[self.path]
+
+    @property
+    def low(self) -> float:
+        return float(self.parameter.low)
+
+    @property
+    def high(self) -> float:
+        return float(self.parameter.high)
+
+    @property
+    def step(self) -> float:
+        return (self.high - self.low) / 20
+
+    @property
+    def help(self) -> str:
+        return self.parameter.unit
 
 
 # The integration levers (integrated world only), in the order a facilitator explains them.
-LEVERS = (
-    Control("arrangement.joint_assessment.strength", "Joint assessment", 0, 1, 0.05,
-            "share of care needs assessed once, jointly, instead of by each organisation"),
-    Control("arrangement.shared_record.strength", "Shared care record", 0, 1, 0.05,
-            "share of organisations that read one record, so nobody takes the history twice"),
-    Control("arrangement.single_point_of_access.strength", "Single point of access", 0, 1, 0.05,
-            "share of referrals routed through one number"),
-    Control("arrangement.case_management.coverage", "Case management coverage", 0, 0.2, 0.01,
-            "share of the highest-risk people with a named coordinator"),
-    Control("arrangement.integrated_discharge.strength", "Integrated discharge", 0, 1, 0.05,
-            "share of discharges with new needs run as discharge to assess"),
-    Control("arrangement.rapid_response.strength", "Rapid response at home", 0, 1, 0.05,
-            "share of manageable crises met at home instead of in A&E"),
-    Control("arrangement.pooled_budget.share", "Pooled budget", 0, 1, 0.05,
-            "share of the council's social care budget pooled with the NHS"),
-)
+LEVERS = tuple(Control(path, label) for path, label in (
+    ("arrangement.joint_assessment.strength", "Joint assessment"),
+    ("arrangement.shared_record.strength", "Shared care record"),
+    ("arrangement.single_point_of_access.strength", "Single point of access"),
+    ("arrangement.case_management.coverage", "Case management coverage"),
+    ("arrangement.integrated_discharge.strength", "Integrated discharge"),
+    ("arrangement.rapid_response.strength", "Rapid response at home"),
+    ("arrangement.pooled_budget.share", "Pooled budget"),
+))
 # The context, the same in both worlds.
-AUSTERITY = Control("area.context.austerity_cut", "Austerity: council budget cut", 0, 0.5, 0.05,
-                    "share of the council budget cut over the spending review")
+AUSTERITY = Control("area.context.austerity_cut", "Austerity: council budget cut")
 REACH_PATH = "arrangement.condition_focus"
 REACH_CHOICES = {"all": "everyone", "dementia": "the dementia pathway only"}
 # Levers that build up over years in reality (model/levers.py); the workshop can skip that.

@@ -120,3 +120,12 @@ def test_app_command_binds_to_loopback_unless_told_otherwise():
     assert "--production" in command
     with pytest.raises(SystemExit):
         parser.parse_args(["app", "--port", "http"])
+
+
+@pytest.mark.parametrize("preset", sorted(presets()))
+def test_every_preset_builds_twin_worlds_in_the_same_area(preset):
+    twins = TwinWorlds(WorkshopSettings.from_preset(preset, patients=100, seed=1))
+    twins.step()
+    siloed, integrated = (twins.worlds[w].config for w in WORLDS)
+    assert siloed.area == integrated.area
+    assert siloed.arrangement.name == "siloed"
