@@ -43,10 +43,10 @@ CDN=$("$PY" -c 'import solara.server.settings as s; print(s.assets.proxy_cache_d
 [ -d "$CDN" ] || fail "solara-assets installed but $CDN is missing"
 
 # 2. npm packages newer than solara-assets' snapshot, unpacked as <name>@<version>.
-command -v npm >/dev/null 2>&1 || fail "npm is needed to fetch ${NPM_PACKAGES[*]}"
 for spec in "${NPM_PACKAGES[@]}"; do
     target="$CDN/$spec"
     [ -f "$target/package.json" ] && continue
+    command -v npm >/dev/null 2>&1 || fail "npm is needed to fetch $spec"
     rm -rf "$WORK"/* "$target"
     (cd "$WORK" && run_quietly npm pack --silent "$spec")
     tarball=$(ls "$WORK"/*.tgz 2>/dev/null | head -n 1)
