@@ -1,0 +1,143 @@
+"""Plain names, units and number formats for the model's outputs.
+
+Why one place: the plots, the summary sentences and the report's tables must call a metric
+by the same words and print its numbers the same way, so a planner can match a sentence
+to a table row and a test can find the JSON's numbers in the report.
+"""
+from __future__ import annotations
+
+import math
+
+from model.costs import CATEGORIES
+
+# The metrics the plain-language summary and the headline table lead with, in that order.
+HEADLINE = (
+    "emergency_admissions", "delayed_bed_days", "duplicate_visits", "bed_days",
+    "cost_nhs", "cost_council", "cost_total", "cost_npv",
+)
+
+PAYERS = ("nhs", "council", "self_funded")
+PAYER_NAMES = {"nhs": "NHS", "council": "council", "self_funded": "self-funders"}
+
+_NAMES = {
+    "duplicate_visits": "duplicate visits",
+    "emergency_admissions": "emergency admissions",
+    "ae_attendances": "A&E attendances",
+    "readmissions_28d": "28-day readmissions",
+    "bed_days": "hospital bed days",
+    "delayed_bed_days": "delayed bed days",
+    "gp_consultations": "GP and practice-nurse consultations",
+    "community_contacts": "community health contacts",
+    "assessments": "assessment visits",
+    "reablement_episodes": "reablement episodes",
+    "home_care_hours": "home care hours",
+    "care_home_admissions": "care home admissions",
+    "deaths": "deaths",
+    "days_at_home": "days at home",
+    "unmet_need_days": "days of unmet need",
+    "cost_total": "total cost",
+    "cost_nhs": "cost to the NHS",
+    "cost_council": "cost to the council",
+    "cost_self_funded": "cost to self-funders",
+    "cost_npv": "net present value of cost (3.5% a year)",
+    "duplicate_ot_visits": "duplicate OT (functional) visits",
+    "duplicate_needs_assessments": "duplicate needs assessments",
+    "delayed_bed_days_nhs": "delayed bed days waiting for NHS services",
+    "delayed_bed_days_social_care": "delayed bed days waiting for social care",
+}
+
+# Shorter names for plot titles and axes, where the full name would not fit.
+_SHORT_NAMES = {
+    "gp_consultations": "GP and nurse consultations",
+    "cost_npv": "discounted cost (NPV, 3.5% a year)",
+    "delayed_bed_days_nhs": "delayed bed days (NHS cause)",
+    "delayed_bed_days_social_care": "delayed bed days (social care cause)",
+}
+
+_CATEGORY_NAMES = {
+    "gp": "GP", "ae": "A&E", "inpatient": "inpatient", "excess_bed_days": "excess bed days",
+    "community": "community health", "assessments": "assessments", "reablement": "reablement",
+    "home_care": "home care", "care_homes": "care homes", "coordination": "coordination",
+    "back_office": "back office", "integration_setup": "integration set-up",
+    "integration_running": "integration running", "pooled_budget_transfer": "pooled budget transfer",
+}
+
+_UNITS = {
+    "bed_days": "bed days", "delayed_bed_days": "bed days", "delayed_bed_days_nhs": "bed days",
+    "delayed_bed_days_social_care": "bed days", "home_care_hours": "hours", "days_at_home": "person-days",
+    "unmet_need_days": "person-days",
+}
+
+
+def category_name(category: str) -> str:
+    return _CATEGORY_NAMES.get(category, category.replace("_", " "))
+
+
+def is_money(metric: str) -> bool:
+    return metric.startswith("cost_")
+
+
+def title_case(text: str) -> str:
+    """First letter up, the rest as written ('cost to the NHS' -> 'Cost to the NHS')."""
+    return text[:1].upper() + text[1:]
+
+
+def metric_name(metric: str, short: bool = False) -> str:
+    """The words for a metric, e.g. 'emergency admissions' or 'cost to the NHS'."""
+    if short and metric in _SHORT_NAMES:
+        return _SHORT_NAMES[metric]
+    if metric in _NAMES:
+        return _NAMES[metric]
+    if is_money(metric):
+        category, _, payer = metric.removeprefix("cost_").partition("__")
+        words = f"cost of {category_name(category)}"
+        return f"{words} to {PAYER_NAMES.get(payer, payer)}" if payer else words
+    return metric.replace("_", " ")
+
+
+def unit(metric: str) -> str:
+    """The unit of a metric's value, for axis labels: '£', 'bed days', 'count'."""
+    if is_money(metric):
+        return "£"
+    return _UNITS.get(metric, "count")
+
+
+def axis_label(metric: str, per: str = "") -> str:
+    """An axis label naming the metric and its unit, e.g. 'Cost to the NHS (£ per year)'."""
+    text = title_case(metric_name(metric, short=True))
+    if metric == "cost_npv":
+        text = "Discounted cost"
+    bits = [u for u in (unit(metric), per) if u]
+    return f"{text} ({' '.join(bits)})" if bits else text
+
+
+def decimals(values) -> int:
+    """Decimal places that show a value without false precision: none from 100 up."""
+    finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
+    largest = max(finite, default=0.0)
+    if largest >= 100:
+        return 0
+    return 1 if largest >= 10 else 2
+
+
+def fmt(value: float, metric: str, places: int | None = None) -> str:
+    """A number as the report prints it: '£1,234,567', '−12.5', '3,402' (a true minus sign)."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    places = (0 if is_money(metric) else decimals([value])) if places is None else places
+    text = f"{abs(value):,.{places}f}"
+    if float(text.replace(",", "")) == 0:
+        sign = ""
+    else:
+        sign = "−" if value < 0 else ""
+    return f"{sign}£{text}" if is_money(metric) else f"{sign}{text}"
+
+
+def fmt_signed(value: float, metric: str, places: int | None = None) -> str:
+    """Like fmt, with a plus sign on increases: '+£12,000', '−3.4'."""
+    text = fmt(value, metric, places)
+    return f"+{text}" if value > 0 and text.lstrip("£") not in {"0", "0.0", "0.00"} else text
+
+
+__all__ = ["CATEGORIES", "HEADLINE", "PAYERS", "PAYER_NAMES", "axis_label", "category_name", "fmt",
+           "fmt_signed", "is_money", "metric_name", "title_case", "unit"]

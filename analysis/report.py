@@ -1,0 +1,331 @@
+"""The planner's report: one self-contained HTML file for a comparison.
+
+    from analysis.report import write_report
+    write_report(comparison, Path("out/report.html"))
+
+The file embeds its figures as PNG data and its styles inline, and links to nothing: it
+opens offline, can be e-mailed, and a Content-Security-Policy forbids the browser from
+fetching anything. It holds the plain-language summary, the headline table with 95%
+intervals, the plots, the scenarios' differing parameters with their sources, and the
+provenance (seeds, replications, code version, scenario hashes).
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import plots
+from analysis.labels import HEADLINE, fmt, metric_name, title_case
+from analysis.provenance import (arms, differing_parameters, plain_citation, precision_text, run_settings, seeds_text,
+                                 shared_overrides)
+from analysis.summary import NO_CHANGE, difference, headline_table, summary_sentences, verdict
+from model.tally import METRICS
+
+CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1b1b1b;
+       max-width: 1120px; margin: 0 auto; padding: 1.5rem; line-height: 1.5; }
+h1 { font-size: 1.7rem; margin-bottom: 0.2rem; }
+h2 { font-size: 1.3rem; border-bottom: 2px solid #005EB8; padding-bottom: 0.2rem; margin-top: 2.2rem; }
+h3 { font-size: 1.05rem; margin-top: 1.4rem; }
+.lead { color: #444; margin-top: 0; }
+.note { background: #f3f6fa; border-left: 4px solid #005EB8; padding: 0.6rem 0.9rem; }
+ul.summary li { margin-bottom: 0.45rem; }
+table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.88rem; }
+th, td { border: 1px solid #d0d5dc; padding: 0.3rem 0.55rem; text-align: left; vertical-align: top; }
+th { background: #eef1f5; }
+td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+tr.unclear td { color: #555; }
+tr.clear td.verdict { font-weight: 600; }
+figure { margin: 1.2rem 0; }
+figure img { max-width: 100%; height: auto; border: 1px solid #e3e6ea; }
+figcaption { font-size: 0.88rem; color: #444; margin-top: 0.3rem; }
+nav ol { columns: 2; font-size: 0.92rem; }
+details summary { cursor: pointer; color: #005EB8; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; }
+dl.meta dt { font-weight: 600; }
+dl.meta dd { margin: 0; }
+code { font-family: ui-monospace, Consolas, monospace; font-size: 0.9em; }
+@media print { nav, details summary { display: none; } figure { break-inside: avoid; } }
+"""
+
+# Nothing may be fetched: images are data: URIs and the styles are inline.
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+SECTIONS = (("summary", "In plain language"), ("headline", "Headline numbers"), ("figures", "Figures"),
+            ("all-outputs", "All outputs"), ("scenarios", "Scenarios and their parameters"),
+            ("provenance", "Provenance"))
+
+
+def esc(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def figure_data_uri(fig) -> str:
+    """A figure as a PNG data: URI."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def figure_html(fig, alt: str, caption: str) -> str:
+    return (f'<figure><img src="{figure_data_uri(fig)}" alt="{esc(alt)}">'
+            f"<figcaption>{esc(caption)}</figcaption></figure>")
+
+
+def table_html(frame: pd.DataFrame, numeric=(), row_classes=None, cell_classes=None) -> str:
+    """A DataFrame as an HTML table, every cell escaped; numeric columns right-aligned."""
+    head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
+    rows = []
+    for i, row in enumerate(frame.itertuples(index=False)):
+        cls = f' class="{row_classes[i]}"' if row_classes else ""
+        cells = []
+        for column, value in zip(frame.columns, row):
+            classes = [c for c in ("num" if column in numeric else "", (cell_classes or {}).get(column, "")) if c]
+            attr = f' class="{" ".join(classes)}"' if classes else ""
+            cells.append(f"<td{attr}>{esc(value)}</td>")
+        rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _summary_section(comparison, settings: dict, names: dict) -> str:
+    n = settings["replications"]
+    items = "".join(f"<li>{esc(s)}</li>" for s in summary_sentences(comparison))
+    return f"""
+<h2 id="summary">In plain language</h2>
+<ul class="summary">{items}</ul>
+<p class="note"><strong>How sure is this?</strong> Each difference is {esc(names['B'])} minus {esc(names['A'])},
+paired replication by replication (both arms use the same seeds, so they differ only where the
+arrangement makes them differ). The intervals are 95% confidence intervals over {n} replications:
+where an interval includes zero, the report says the difference is {NO_CHANGE}; more replications
+narrow the intervals (roughly with the square root of their number). These intervals measure the
+model's chance variation only. They do not include uncertainty in the parameters themselves
+(costs, effect sizes, ramp-up times), which a sensitivity analysis (<code>carepath sensitivity</code>)
+explores.</p>"""
+
+
+def _headline_section(comparison, settings: dict) -> str:
+    table = headline_table(comparison, patients=settings["patients"])
+    diffs = [difference(comparison, m) for m in HEADLINE]
+    diffs = [d for d in diffs if d is not None]
+    classes = ["clear" if d.clear and d.n > 1 else "unclear" for d in diffs]
+    numeric = [c for c in table.columns if c not in ("Metric", "Verdict")]
+    return f"""
+<h2 id="headline">Headline numbers</h2>
+<p>Totals over {settings['years']} years for the whole area ({_people(settings)}), means over
+{settings['replications']} replications; A is {esc(_arm_label(comparison, 'A'))}, B is
+{esc(_arm_label(comparison, 'B'))}. Costs are undiscounted pounds except the net present value,
+discounted at the HM Treasury Green Book rate of 3.5% a year.</p>
+{table_html(table, numeric=numeric, row_classes=classes, cell_classes={'Verdict': 'verdict'})}"""
+
+
+def _people(settings: dict) -> str:
+    patients = settings.get("patients")
+    return f"{int(patients):,} people with long-term conditions at the start" if patients else "all people"
+
+
+def _arm_label(comparison, arm: str) -> str:
+    return plots.scenario_names(comparison)[arm]
+
+
+def _figures_section(comparison) -> str:
+    names = plots.scenario_names(comparison)
+    n = plots.replications(comparison)
+    shown = [m for m in HEADLINE if m in comparison.runs.columns]
+    parts = [
+        (plots.time_series_grid(comparison, shown), "Headline metrics by year for both arms",
+         f"Each year's mean over {n} replications for both arms; the shaded band is the 95% confidence "
+         "interval of that mean. Where the bands overlap a lot, the arms are hard to tell apart in that year."),
+        (plots.cumulative_difference_grid(comparison, shown), "Cumulative difference between the arms",
+         f"The running total of {names['B']} minus {names['A']} from year 1, paired by replication, with its "
+         "95% band. Where the band includes the zero line, the difference so far is "
+         f"{NO_CHANGE}."),
+        (plots.cost_by_payer(comparison), "Cost by payer and category for each arm",
+         "Mean whole-run cost for each payer (NHS, council, self-funders), stacked by category, for both arms. "
+         "A category below zero is money a payer receives (such as a pooled-budget transfer)."),
+        (plots.cost_difference(comparison), "Which budget pays and which saves",
+         "Left: the change in each payer's cost with its 95% interval (red: pays more; green: saves; grey: "
+         "the interval includes zero). Right: the change in mean cost by category, split by who pays."),
+        (plots.duplicate_visits(comparison), "Duplicate visits by type",
+         "A duplicate visit is one whose purpose, for the same person and episode of need, another "
+         "organisation's visit had already served within 28 days; counted from individuals' histories."),
+        (plots.delayed_bed_days(comparison), "Delayed bed days by cause",
+         "Days in hospital after being medically fit, by what the person was waiting for: NHS services "
+         "or social care (assessment, package or placement)."),
+    ]
+    body = "".join(f"<h3>{esc(title)}</h3>{figure_html(fig, title, caption)}" for fig, title, caption in parts)
+    return f'<h2 id="figures">Figures</h2>{body}'
+
+
+def _all_outputs_section(comparison) -> str:
+    rows = []
+    classes = []
+    for metric in METRICS:
+        d = difference(comparison, metric)
+        if d is None:
+            continue
+        diff, low, high = d.numbers()
+        rows.append({"Output": title_case(metric_name(metric)), "A (mean)": fmt(d.mean_a, metric),
+                     "B (mean)": fmt(d.mean_b, metric), "Difference B − A": diff,
+                     "95% CI": f"{low} to {high}" if d.n > 1 else "n/a", "Verdict": verdict(d)})
+        classes.append("clear" if d.clear and d.n > 1 else "unclear")
+    table = pd.DataFrame(rows)
+    years = sorted(p for p in comparison.summary["period"].astype(str).unique() if p != "total")
+    yearly = []
+    for metric in HEADLINE:
+        row = {"Output": title_case(metric_name(metric))}
+        for year in years:
+            d = difference(comparison, metric, year)
+            if d is not None:
+                diff, low, high = d.numbers()
+                row[f"Year {year}"] = f"{diff} ({low} to {high})" if d.n > 1 else diff
+        yearly.append(row)
+    numeric = ["A (mean)", "B (mean)", "Difference B − A", "95% CI"]
+    return f"""
+<h2 id="all-outputs">All outputs</h2>
+<p>Every output the model counts, totalled over the run (means over replications).</p>
+{table_html(table, numeric=numeric, row_classes=classes, cell_classes={'Verdict': 'verdict'})}
+<h3>Headline differences year by year</h3>
+<p>Each cell: the difference B − A in that year, then its 95% confidence interval.</p>
+{table_html(pd.DataFrame(yearly), numeric=[f'Year {y}' for y in years])}"""
+
+
+def _scenarios_section(comparison) -> str:
+    both = arms(comparison)
+    blocks = []
+    for arm in ("A", "B"):
+        item = both[arm]
+        sources = "".join(f"<li>{esc(plain_citation(s))}</li>" for s in item.sources) or "<li>none listed</li>"
+        blocks.append(f"""
+<h3>{arm}: {esc(item.name)}</h3>
+<p>{esc(item.description or 'No description recorded.')}</p>
+<dl class="meta"><dt>File</dt><dd><code>{esc(item.origin or 'not recorded')}</code></dd>
+<dt>Parameter hash</dt><dd><code>{esc(item.content_hash or 'not recorded')}</code></dd></dl>
+<p>Sources the scenario cites:</p><ul>{sources}</ul>""")
+    differing = differing_parameters(comparison)
+    if differing.empty:
+        table = "<p>The two arms have identical parameter values.</p>"
+    else:
+        table = table_html(differing, numeric=["A", "B", "Default"])
+    note = ""
+    if any(item.rebuilt for item in both.values()):
+        note += ("<p class=\"note\">The comparison's metadata did not record full parameter values, so these "
+                 "were rebuilt from the scenario files and overrides.</p>")
+    if any(item.rebuilt and item.stale for item in both.values()):
+        note += ("<p class=\"note\">A scenario file has changed since this comparison ran (its parameter "
+                 "hash differs): the values shown are today's, not necessarily those that were run.</p>")
+    common = shared_overrides(comparison)
+    common_html = ""
+    if common:
+        listed = "".join(f"<li><code>{esc(k)}</code> = {esc(v)}</li>" for k, v in common.items())
+        common_html = f"<p>Set for both arms alike:</p><ul>{listed}</ul>"
+    return f"""
+<h2 id="scenarios">Scenarios and their parameters</h2>
+{''.join(blocks)}
+<h3>Parameters that differ between the arms</h3>
+<p>Each row is a parameter whose value differs; the source is that of the parameter's default in
+<code>model/parameters.csv</code> (the scenario's own sources are listed above).</p>
+{note}{table}{common_html}"""
+
+
+def _provenance_section(comparison, settings: dict) -> str:
+    both = arms(comparison)
+    generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    how_many = precision_text(settings.get("precision"))
+    items = [
+        ("Code version", settings["code_version"]),
+        ("Replications per arm", settings["replications"]),
+        ("Seeds", seeds_text(settings["seeds"])),
+        ("Years simulated", settings["years"]),
+        ("People at the start", f"{int(settings['patients']):,}" if settings.get("patients") else "not recorded"),
+        *((f"Scenario {arm}", f"{a.name} ({a.origin or 'origin not recorded'}), hash {a.content_hash or 'n/a'}")
+          for arm, a in both.items()),
+        *((("Number of replications", how_many),) if how_many else ()),
+        *((("Comparison run", settings["created"]),) if settings.get("created") else ()),
+        ("Report written", generated),
+    ]
+    rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items)
+    return f"""
+<h2 id="provenance">Provenance</h2>
+<dl class="meta">{rows}</dl>
+<p>To reproduce: run the same code version with the same scenarios, seeds, replications, years and
+people (for example <code>carepath compare {esc(both['A'].name)} {esc(both['B'].name)}
+--replications {settings['replications']} --years {settings['years']}</code>).</p>"""
+
+
+def build_report(comparison, title: str | None = None) -> str:
+    """The report as one HTML string."""
+    settings = run_settings(comparison)
+    names = plots.scenario_names(comparison)
+    title = title or f"{title_case(names['B'])} compared with {names['A']}"
+    lead = (f"A simulation of care pathways in one local health and care economy: {_people(settings)}, "
+            f"{settings['years']} years, {settings['replications']} replications per arm. "
+            f"Code version {settings['code_version']}.")
+    body = "".join([
+        _summary_section(comparison, settings, names),
+        _headline_section(comparison, settings),
+        _figures_section(comparison),
+        _all_outputs_section(comparison),
+        _scenarios_section(comparison),
+        _provenance_section(comparison, settings),
+    ])
+    return page(title, lead, SECTIONS, body)
+
+
+def page(title: str, lead: str, sections, body: str) -> str:
+    """A whole self-contained HTML page: the title, a lead paragraph, a contents list and the body."""
+    nav = "".join(f'<li><a href="#{key}">{esc(label)}</a></li>' for key, label in sections)
+    return f"""<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<title>carepath report: {esc(title)}</title>
+<style>{CSS}</style>
+</head>
+<body>
+<h1>carepath: {esc(title)}</h1>
+<p class="lead">{esc(lead)}</p>
+<nav><ol>{nav}</ol></nav>
+{body}
+</body>
+</html>
+"""
+
+
+def write_html(text: str, path: Path) -> Path:
+    """Write a page to `path` atomically (a temporary file, then a rename); return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_report(comparison, path: Path) -> Path:
+    """Write the comparison's report to `path` atomically (a temporary file, then a rename).
+
+    A failure part-way leaves no partial file, and an existing report is replaced only by a
+    complete one. Returns the path.
+    """
+    return write_html(build_report(comparison), path)
