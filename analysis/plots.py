@@ -194,6 +194,7 @@ def cost_by_payer(comparison) -> Figure:
     axes = fig.subplots(1, len(PAYERS), sharey=True)
     used = table.groupby("category")["cost"].apply(lambda s: s.abs().sum() > 0)
     categories = [c for c in CATEGORIES if used.get(c, False)]
+    highest = 0.0
     for ax, payer in zip(axes, PAYERS):
         part = table[table["payer"] == payer].pivot(index="arm", columns="category", values="cost")
         up = np.zeros(len(part.index))
@@ -212,7 +213,8 @@ def cost_by_payer(comparison) -> Figure:
         ax.set_title(f"Paid by {PAYER_NAMES[payer]}")
         ax.grid(True, axis="y", alpha=0.3)
         money_axis(ax.yaxis)
-        ax.margins(y=0.08)
+        highest = max(highest, float(up.max(initial=0)))
+    axes[0].set_ylim(top=highest * 1.12 or 1)  # room for the totals above the tallest bar
     axes[0].set_ylabel(f"Cost over {years} years (£, undiscounted)")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles[::-1], labels[::-1], loc="outside right center", fontsize=8, title="Category")
