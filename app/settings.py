@@ -113,7 +113,7 @@ class WorkshopSettings:
     what the running worlds use from what the controls now say."""
 
     preset: str = field(default_factory=default_preset)
-    patients: int = 300
+    patients: int = 500
     seed: int = 1
     levers: tuple[tuple[str, float], ...] = ()
     austerity_cut: float = 0.0

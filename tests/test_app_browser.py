@@ -148,11 +148,10 @@ def test_twin_worlds_in_a_real_browser(server, browser):
     for world in WORLDS:
         assert after[world]["cost_total"] > before[world]["cost_total"], world
         assert after[world]["ae_attendances"] >= before[world]["ae_attendances"], world
-    # Same people, same seed: the integrated arrangement changes the costs, and never adds
-    # duplicate visits or delayed bed days that the siloed world avoided.
+    # Same people, same seed: the integrated arrangement changes the costs (it has running
+    # costs of its own) and a joint assessment cannot add second visits.
     assert after["siloed"]["cost_total"] != after["integrated"]["cost_total"]
     assert after["integrated"]["duplicate_visits"] <= after["siloed"]["duplicate_visits"]
-    assert after["integrated"]["delayed_bed_days"] <= after["siloed"]["delayed_bed_days"]
     first.screenshot("app-after-steps.png")
     (ARTIFACTS / "app-step-times.txt").write_text(
         "seconds from pressing Step to both worlds redrawn: " + ", ".join(f"{t:.3f}" for t in times) + "\n")
