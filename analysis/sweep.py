@@ -136,8 +136,8 @@ def sensitivity_chart(sweep: SweepData, output: str, ax=None) -> Figure:
         reach = (table[["S1", "ST"]].to_numpy() + np.abs(table[["S1_conf", "ST_conf"]].to_numpy()))
         if np.nanmax(np.abs(reach), initial=0) > 1.5:
             ax.set_xlim(-0.5, 1.5)  # indices live in [0, 1]; a wider interval is cut at the frame
-            ax.set_xlabel("Sobol index (share of the output's variance); bars: 95% intervals, "
-                          "cut at the frame where wider (too few samples)")
+            ax.set_xlabel("Sobol index (share of the output's variance); bars: 95% intervals,\n"
+                          "cut at the frame where wider (too few samples for a stable ranking)")
     else:
         ax.barh(y, table["mu_star"], xerr=np.nan_to_num(table["mu_star_conf"]), capsize=3,
                 color=INDEX_COLOURS["mu_star"], label="Morris μ* (mean absolute elementary effect)")
