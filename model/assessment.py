@@ -63,7 +63,9 @@ def record_visit(m, ids, day, purpose: Purpose, org: Organisation, payer: Payer,
     m.tally.add("assessments", len(ids))
     m.tally.add("duplicate_visits", n_dup)
     m.tally.add("duplicate_ot_visits" if purpose == Purpose.FUNCTIONAL else "duplicate_needs_assessments", n_dup)
-    if category is not None:
+    if category is not None and payer == Payer.COUNCIL:
+        social_care.charge_council(m, category, ids, unit_cost)
+    elif category is not None:
         m.ledger.charge(category, payer, unit_cost * len(ids))
     m.log.record(ids, day, Event.ASSESSMENT_VISIT, org, payer, unit_cost if category else 0.0, purpose,
                  duplicate, episode)
@@ -110,11 +112,12 @@ def serve_assessments(m) -> None:
     waiting = needs.open_need(m)
     episode = m.pop.view("episode")
     served = m.community.assessment_queue.serve(m.week_start, m.week_end, m.community.weekly_assessments,
-                                                waiting, episode)
+                                                waiting, episode, carry_over=True)
     health_assessment(m, served[0], served[1])
     for council in m.councils:
         person, day, _, route, _ = council.assessment_queue.serve(
-            m.week_start, m.week_end, council.weekly_assessments, waiting, episode)
+            m.week_start, m.week_end, council.weekly_assessments, waiting, episode, carry_over=True,
+            first_route=Route.HOSPITAL)
         for kind, handler in ((Route.JOINT, joint_assessment), (Route.SOCIAL, council_assessment),
                               (Route.HOSPITAL, inpatient_assessment)):
             here = route == kind

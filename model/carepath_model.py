@@ -102,7 +102,8 @@ class CarePathModel(mesa.Model):
         pop = self.pop
         alive = pop.view("alive")
         people = int(alive.sum())
-        self.levers.charge_weekly_costs(self.ledger, self.week, people)
+        reached = int((alive & pop.view("dementia")).sum()) if self.levers.dementia_only else people
+        self.levers.charge_weekly_costs(self.ledger, self.week, people, reached)
         self._charge_back_office(people)
         for council in self.councils:
             council.budget.update(self.ledger, self.week % WEEKS_PER_YEAR, self.levers.pooled_share)
@@ -118,7 +119,8 @@ class CarePathModel(mesa.Model):
         self.tally.add("person_days_multimorbid", DAYS_PER_WEEK * int(multimorbid.sum()))
         waiting = sum(len(c.assessment_queue) for c in self.councils)
         self.tally.add("waiting_list_council", waiting / WEEKS_PER_YEAR)
-        self.tally.add("budget_squeeze_weeks", float(self.councils[0].budget.squeeze > 0))
+        squeezed = sum(c.budget.squeeze > 0 for c in self.councils)
+        self.tally.add("budget_squeeze_weeks", squeezed / len(self.councils))
 
     def _charge_back_office(self, people: int) -> None:
         """Commissioning support per head, less the duplicated share that sharing removes."""

@@ -24,7 +24,8 @@ def case_management(m) -> None:
     managed = np.flatnonzero(pop.view("coordinator") & pop.view("alive"))
     cm = m.config.arrangement.case_management
     m.tally.add("people_with_coordinator", len(managed) / WEEKS_PER_YEAR)
-    m.ledger.charge("coordination", Payer.NHS, cm.cost_per_patient_year * len(managed) / WEEKS_PER_YEAR)
+    m.ledger.charge("coordination", m.levers.payer_for("case_management"),
+                    cm.cost_per_patient_year * len(managed) / WEEKS_PER_YEAR)
     p_contact = min(cm.contacts_per_month * 12 / WEEKS_PER_YEAR, 1.0)
     contacted = managed[m.streams.bernoulli("coordination.contact", m.week, managed, p_contact)]
     m.tally.add("community_contacts", len(contacted))
@@ -46,4 +47,5 @@ def stratify(m) -> None:
     top = at_home[np.lexsort((at_home, -risk))[:wanted]]
     pop.coordinator[top] = True
     new = top[~previously[top]]
-    m.log.record(new, m.week_start, Event.COORDINATOR_ASSIGNED, Organisation.INTEGRATED_TEAM, Payer.NHS)
+    m.log.record(new, m.week_start, Event.COORDINATOR_ASSIGNED, Organisation.INTEGRATED_TEAM,
+                 m.levers.payer_for("case_management"))

@@ -68,19 +68,29 @@ class Levers:
             return np.zeros(len(ids), dtype=bool)
         return streams.bernoulli(decision, step, ids, effect) & self.reach(pop, ids)
 
-    def charge_weekly_costs(self, ledger, week: int, people: int) -> None:
-        """Set-up costs over each lever's first year; running costs as it ramps up."""
-        year = week // WEEKS_PER_YEAR + 1
-        reach_share = 1.0
+    def payer_for(self, name: str) -> Payer:
+        """Who pays for a lever: the scenario's choice, or the body that usually runs it."""
         paid_by = {"nhs": Payer.NHS, "council": Payer.COUNCIL}.get(self.arrangement.integration_costs_paid_by)
-        for name, default_payer in LEVER_PAYER.items():
-            payer = paid_by if paid_by is not None else default_payer
+        return paid_by if paid_by is not None else LEVER_PAYER.get(name, Payer.NHS)
+
+    def charge_weekly_costs(self, ledger, week: int, people: int, reached: int) -> None:
+        """Set-up costs over each lever's first year; running costs as it ramps up.
+
+        Both scale with the lever's strength and with the people it reaches (everyone, or one
+        condition's pathway): the per-head costs in the parameters are for a lever at full
+        strength reaching everyone.
+        """
+        year = week // WEEKS_PER_YEAR + 1
+        heads = reached if self.dementia_only else people
+        for name in LEVER_PAYER:
             lever = getattr(self.arrangement, name)
-            if self._nominal(name) <= 0:
+            strength = self._nominal(name)
+            if strength <= 0:
                 continue
+            payer = self.payer_for(name)
             if year == lever.start_year and lever.setup_cost_per_head > 0:
-                ledger.charge("integration_setup", payer, lever.setup_cost_per_head * people / WEEKS_PER_YEAR)
+                ledger.charge("integration_setup", payer, lever.setup_cost_per_head * strength * heads / WEEKS_PER_YEAR)
             running = getattr(lever, "running_cost_per_head", 0.0)
             if running and self.ramp[name] > 0:
                 ledger.charge("integration_running", payer,
-                              running * self.ramp[name] * reach_share * people / WEEKS_PER_YEAR)
+                              running * strength * self.ramp[name] * heads / WEEKS_PER_YEAR)

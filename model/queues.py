@@ -23,6 +23,7 @@ class ServiceQueue:
         self.episode = _EMPTY_I
         self.route = _EMPTY_I
         self.units = np.array([], dtype=np.float64)
+        self.carry = 0.0  # unused part-units of a weekly capacity, carried to next week
         self._pending: list[tuple[np.ndarray, ...]] = []
 
     def add(self, person, ready_day, episode, route, units=1.0) -> None:
@@ -46,21 +47,32 @@ class ServiceQueue:
         return len(self.person)
 
     def serve(self, week_start: int, week_end: int, capacity: float, still_waiting: np.ndarray,
-              current_episode: np.ndarray):
+              current_episode: np.ndarray, carry_over: bool = False, first_route: int | None = None):
         """Serve ready entries in order of readiness until capacity (in units) runs out.
 
         Entries of people no longer waiting (`still_waiting` false: died, need resolved) or
-        whose episode of need has moved on are dropped first. Returns (person, day, episode,
-        route, units) of the served, each served on their ready day or the week's first day.
+        whose episode of need has moved on are dropped first. With `carry_over` (a flow of
+        staff time, such as assessments a week), capacity left unused while people wait
+        is carried to the next week, up to one unit, so a capacity of 0.4 a week serves
+        two people in five weeks. Entries on `first_route` (inpatients, whom councils see
+        first) go ahead of the rest. Returns (person, day, episode, route, units) of the
+        served, each on their ready day or the week's first day.
         """
         self._merge()
         keep = still_waiting[self.person] & (self.episode == current_episode[self.person])
         self._select(keep)
         ready = self.ready < week_end
-        order = np.lexsort((self.person, self.ready))
+        rank = np.zeros(len(self.person)) if first_route is None else (self.route != first_route)
+        order = np.lexsort((self.person, self.ready, rank))
         order = order[ready[order]]
+        available = capacity + (self.carry if carry_over else 0.0)
         used = np.cumsum(self.units[order])
-        served_idx = order[used <= capacity + 1e-9]
+        within = used <= available + 1e-9
+        served_idx = order[within]
+        if carry_over:
+            spent = float(used[within][-1]) if within.any() else 0.0
+            still_queued = len(order) > len(served_idx)
+            self.carry = min(available - spent, 1.0) if still_queued else 0.0
         served = np.zeros(len(self.person), dtype=bool)
         served[served_idx] = True
         days = np.maximum(self.ready[served_idx], week_start)

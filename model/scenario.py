@@ -181,6 +181,14 @@ def _read_yaml(path: Path, origin: str) -> dict:
     return data
 
 
+def _parent_file(child: Path, parent: str) -> Path | None:
+    """Where `extends: parent` points: a file beside the child, or a built-in scenario."""
+    for candidate in (child.parent / parent, child.parent / f"{parent}.yaml", SCENARIO_DIR / f"{parent}.yaml"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def _resolve(path: Path, origin: str, seen: tuple[Path, ...]) -> tuple[dict, dict]:
     """Merge a file over what it extends; return (metadata, parameter tree)."""
     data = _read_yaml(path, origin)
@@ -193,10 +201,11 @@ def _resolve(path: Path, origin: str, seen: tuple[Path, ...]) -> tuple[dict, dic
         parent = data["extends"]
         if not isinstance(parent, str):
             raise ScenarioError(f"{origin}: extends: must be a scenario name or path, got {parent!r}")
-        parent_path = scenario_path(parent)
-        if not parent_path.is_absolute() and not parent_path.exists():
-            parent_path = path.parent / parent
-        parent_path = parent_path if parent_path.suffix else scenario_path(parent)
+        parent_path = _parent_file(path, parent)
+        if parent_path is None:
+            names = ", ".join(builtin_names())
+            raise ScenarioError(f"{origin}: extends: no scenario {parent!r} (built-ins: {names}; "
+                                f"or a path relative to this file)")
         if parent_path.resolve() in seen:
             raise ScenarioError(f"{origin}: extends: {parent!r} extends itself in a loop")
         _, base_tree = _resolve(parent_path, str(parent_path), seen + (parent_path.resolve(),))

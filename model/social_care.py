@@ -37,6 +37,15 @@ def weekly_tariff(m, ids: np.ndarray) -> np.ndarray:
     return np.where(is_self_funder(m, ids), 0.0, np.floor(over / 250.0))
 
 
+def charge_council(m, category: str, ids: np.ndarray, amounts) -> None:
+    """Council-paid social care: into the ledger and against each person's own council's budget."""
+    amounts = np.broadcast_to(np.asarray(amounts, dtype=float), np.shape(ids))
+    m.ledger.charge(category, Payer.COUNCIL, float(amounts.sum()))
+    spent = np.bincount(m.pop.council[ids], weights=amounts, minlength=len(m.councils))
+    for council, amount in zip(m.councils, spent):
+        council.budget.spent += amount
+
+
 def outside_council_pathway(m, ids: np.ndarray) -> np.ndarray:
     """Self-funders who arrange care privately instead of coming to the council."""
     contact = m.streams.bernoulli("care.self_funder_contact", m.week, ids,
@@ -133,7 +142,7 @@ def start_home_care(m, ids, day, route, reablement) -> None:
     pop.home_care_hours[reable] = sc.home_care_hours_mean
     m.tally.add("reablement_episodes", len(reable))
     # Reablement is free to the person for up to six weeks (charging rules); the council pays.
-    m.ledger.charge("reablement", Payer.COUNCIL, costs.reablement_episode * len(reable))
+    charge_council(m, "reablement", reable, costs.reablement_episode)
     m.log.record(reable, day[reablement], Event.REABLEMENT_START, Organisation.COUNCIL, Payer.COUNCIL,
                  costs.reablement_episode)
     pop.package[ongoing] = Package.HOME_CARE
@@ -210,4 +219,4 @@ def _charge_with_means_test(m, category: str, ids, amounts, premium: float) -> N
     self_pays = np.where(self_funded, amounts * (1 + premium), tariff)
     council_pays = np.where(self_funded, 0.0, amounts - tariff)
     m.ledger.charge(category, Payer.SELF_FUNDED, float(self_pays.sum()))
-    m.ledger.charge(category, Payer.COUNCIL, float(council_pays.sum()))
+    charge_council(m, category, ids, council_pays)

@@ -25,19 +25,7 @@ KEYWORD = re.compile(r"\b(assumption|calibrated|lever)\b", re.IGNORECASE)
 
 # Sources that say only "assumption", with no reason, in model/parameters.csv today. They
 # belong to the model's owner to explain; remove a path here once its reason is written.
-KNOWN_UNEXPLAINED = {
-    "area.crisis.new_need_after_ae_probability",
-    "area.social_care.reablement_share",
-    "area.social_care.care_home_nursing_share",
-    "area.population.need_on_frailty_progression",
-    "arrangement.joint_assessment.running_cost_per_head",
-    "arrangement.shared_record.running_cost_per_head",
-    "arrangement.single_point_of_access.setup_cost_per_head",
-    "arrangement.integrated_discharge.setup_cost_per_head",
-    "arrangement.rapid_response.setup_cost_per_head",
-    "arrangement.shared_commissioning.ramp_years",
-    "arrangement.shared_commissioning.setup_cost_per_head",
-}
+KNOWN_UNEXPLAINED: set[str] = set()
 
 
 def load_generator():

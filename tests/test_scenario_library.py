@@ -186,11 +186,7 @@ BAD_FILES = {
 }
 
 
-# The message should name the file whose `extends:` is wrong; model/scenario.py names the
-# missing parent's path instead (reported to the model's owner). Strict: fix -> XPASS -> fail.
-PARENT_MESSAGE_GAP = pytest.mark.xfail(strict=True, reason="error names the missing parent, not the file")
-CASES = [pytest.param(case, marks=PARENT_MESSAGE_GAP) if case == "missing_parent" else case
-         for case in sorted(BAD_FILES)]
+CASES = sorted(BAD_FILES)
 
 
 def check_refusal(result: subprocess.CompletedProcess, filename: str, expected: list[str]) -> None:
