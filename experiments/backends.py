@@ -148,7 +148,7 @@ class DaskBackend:
 
         tasks = iter(tasks)
         token = uuid.uuid4().hex[:8]
-        queue = as_completed()
+        queue = as_completed(loop=self.client.loop)
         by_key: dict[str, RunTask] = {}
 
         def top_up() -> None:

@@ -82,10 +82,6 @@ class SweepStore:
                 raise ExperimentError(
                     f"{self.folder}: holds a different sweep ({old.get('origin')}, fingerprint "
                     f"{old.get('fingerprint')}); use another --out folder or delete this one")
-            if old.get("code_version") != manifest["code_version"]:
-                raise ExperimentError(
-                    f"{self.folder}: was run with model code {old.get('code_version')}, this is "
-                    f"{manifest['code_version']}; results would mix versions: use another --out folder")
         elif self.folder.exists() and any(self.folder.iterdir()):
             raise ExperimentError(f"{self.folder}: exists and is not a sweep folder; choose another --out")
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -131,7 +131,7 @@ class Plan:
                           for arm, sc in self.scenarios.items() if sc is not None},
             "varied": {v.path: sorted(v.arms) for v in exp.varied},
             "outputs": exp.spec.outputs, "years": exp.spec.years, "patients": exp.spec.patients,
-            "seed": exp.spec.seed, "seeds": exp.spec.seeds, "status": "running",
+            "seed": exp.spec.seed, "seeds": exp.spec.seeds, "status": "running", "code_versions": [code_version],
         }
 
 
@@ -153,6 +153,11 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path, workers: int
     version = code_version()
     store = SweepStore(out)
     store.create_or_resume(plan.manifest(version), design_table(exp, plan.design), exp.text)
+    versions = set(store.manifest().get("code_versions", [version]))
+    if version not in versions:
+        print(f"warning: {out} was started with model code {', '.join(sorted(versions))}; this is {version} "
+              "(each row records its code_version)", file=sys.stderr)
+        versions.add(version)
     started = time.perf_counter()
     backend = None
     ran = 0
@@ -164,11 +169,14 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path, workers: int
         failed = 0
         try:
             for outcome in backend.run(plan.tasks(todo), runner):
-                if outcome.ok and outcome.code_version != version:
-                    outcome = RunOutcome(outcome.run_id, False, error=f"the worker runs model code "
-                                         f"{outcome.code_version}, this sweep is {version}")
                 if outcome.ok:
-                    store.write_part(outcome.run_id, plan.label_rows(outcome.run_id, outcome.table, version))
+                    if outcome.code_version not in versions:
+                        versions.add(outcome.code_version)
+                        bar.write(f"warning: run {outcome.run_id} ran on model code {outcome.code_version}; "
+                                  f"this sweep has also seen {', '.join(sorted(versions - {outcome.code_version}))} "
+                                  "(each row records its code_version)", file=sys.stderr)
+                    store.write_part(outcome.run_id, plan.label_rows(outcome.run_id, outcome.table,
+                                                                     outcome.code_version))
                 else:
                     failed += 1
                     record = _failure_record(plan, outcome)
@@ -185,7 +193,7 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path, workers: int
         if completed == plan.runs:
             store.consolidate(plan.runs)
         status = "complete" if completed == plan.runs else "incomplete"
-        store.update_manifest(status=status, completed=completed, failed=len(failures))
+        store.update_manifest(status=status, completed=completed, failed=len(failures), code_versions=sorted(versions))
         return SweepReport(Path(out), plan.runs, completed, ran, failures, time.perf_counter() - started,
                            backend.describe())
     except BaseException:
