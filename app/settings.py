@@ -134,6 +134,10 @@ class WorkshopSettings:
         return dict(self.levers)[path]
 
     def with_lever(self, path: str, value: float) -> "WorkshopSettings":
+        """A copy with one lever moved; the value is kept inside the parameter's range (a
+        browser slider can hand over 0.30000000000000004, which the scenario would refuse)."""
+        parameter = registry()[path]
+        value = min(max(round(float(value), 6), parameter.low), parameter.high)
         return replace(self, levers=tuple((p, value if p == path else v) for p, v in self.levers))
 
     def world_overrides(self, world: str) -> dict[str, object]:

@@ -129,3 +129,11 @@ def test_every_preset_builds_twin_worlds_in_the_same_area(preset):
     siloed, integrated = (twins.worlds[w].config for w in WORLDS)
     assert siloed.area == integrated.area
     assert siloed.arrangement.name == "siloed"
+
+
+def test_a_lever_moved_in_the_browser_stays_inside_its_range():
+    settings = WorkshopSettings.from_preset("integrated")
+    path = "arrangement.case_management.coverage"
+    assert settings.with_lever(path, 0.20000000000000004).lever(path) == 0.2
+    assert settings.with_lever(path, 0.1 + 0.2 - 0.2).lever(path) == 0.1
+    TwinWorlds(settings.with_lever(path, 0.20000000000000004))  # the scenario accepts it
