@@ -38,22 +38,12 @@ class WeekEvents:
 
     def __init__(self, world: mesa.Model):
         self.log = world.log
-        self.world = world
-        self._chunks_read = 0
+        self._mark = 0
 
     def read(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(person ids, event codes, duplicate flags) recorded since the previous read."""
-        chunks = getattr(self.log, "_chunks", None)
-        if chunks is not None:  # the log keeps whole arrays in order: read only the new ones
-            new = chunks[self._chunks_read:]
-            self._chunks_read = len(chunks)
-            if not new:
-                return np.empty(0, np.int64), np.empty(0, np.int8), np.empty(0, bool)
-            return tuple(np.concatenate([c[i] for c in new]) for i in (0, 2, 7))
-        frame = self.log.to_frame()  # slower public route, in case the log's layout changes
-        frame = frame[frame["day"] >= self.world.week_start]
-        codes = np.array([Event[name.upper()] for name in frame["event"].astype(str)], dtype=np.int8)
-        return frame["person_id"].to_numpy(), codes, frame["duplicate"].to_numpy()
+        columns, self._mark = self.log.since(self._mark)
+        return columns["person_id"], columns["event"], columns["duplicate"]
 
 
 @dataclass

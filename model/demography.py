@@ -9,7 +9,8 @@ from model import hospital, needs
 from model.eventlog import Event, Organisation
 from model.population import (CONDITION_FLAGS, Frailty, Package, Place, _FLAG_SHARE,
                               _deprivation_offsets, generate_people, prevalence_curve)
-from model.timing import DAYS_PER_WEEK, DAYS_PER_YEAR, SLOW_PROCESS_WEEKS, WEEKS_PER_YEAR, weekly_probability
+from model.timing import (DAYS_PER_WEEK, DAYS_PER_YEAR, SLOW_PROCESS_WEEKS, WEEKS_PER_YEAR, slow_process_due,
+                          weekly_probability)
 
 ENTRANT_CANDIDATES = 1 << 40  # candidate numbers for entrants start here, 2**24 per week
 
@@ -56,8 +57,11 @@ def entrants(m) -> None:
     Why independent of deaths: both arrangements must see the same newcomers (same ids,
     same attributes) for common random numbers to hold.
     """
+    if not slow_process_due(m.week):
+        return
     rate = m.config.area.population.entrants_per_1000 / 1000 * m.initial_people / WEEKS_PER_YEAR
-    count = int(np.floor(rate * (m.week + 1)) - np.floor(rate * m.week))
+    weeks = SLOW_PROCESS_WEEKS  # a month's newcomers arrive together, at the month's first week
+    count = int(np.floor(rate * (m.week + weeks)) - np.floor(rate * m.week))
     if count == 0:
         return
     people, _ = generate_people(m.config.area, m.streams, count,

@@ -39,15 +39,15 @@ class VisitRegistry:
     def served_elsewhere(self, ids, purpose: Purpose, organisation: int, episode) -> np.ndarray:
         """True where another organisation already served this purpose in this episode."""
         others = self._others(organisation)
-        return (self.last_episode[purpose][others][:, ids] == episode).any(axis=0)
+        return (self.last_episode[purpose][:, ids][others] == episode).any(axis=0)
 
     def record(self, ids, day, purpose: Purpose, organisation: int, episode) -> np.ndarray:
         """Record visits; return which are duplicates (same purpose and episode, another
         organisation, within the window)."""
         ids = np.asarray(ids)
         others = self._others(organisation)
-        same_episode = self.last_episode[purpose][others][:, ids] == episode
-        recent = np.asarray(day) - self.last_day[purpose][others][:, ids] <= self.window
+        same_episode = self.last_episode[purpose][:, ids][others] == episode
+        recent = np.asarray(day) - self.last_day[purpose][:, ids][others] <= self.window
         duplicate = (same_episode & recent).any(axis=0)
         self.last_day[purpose, organisation, ids] = day
         self.last_episode[purpose, organisation, ids] = episode

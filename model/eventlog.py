@@ -80,6 +80,18 @@ class EventLog:
         self._chunks.append(tuple(np.broadcast_to(np.asarray(v, dtype=t), n).copy() if np.ndim(v) == 0
                                   else np.asarray(v, dtype=t) for v, t in zip(values, _DTYPES)))
 
+    def since(self, mark: int) -> tuple[dict[str, np.ndarray], int]:
+        """Raw columns of the events recorded after `mark` (0 at first), and the new mark.
+
+        Why: a live display reads each week's events without re-joining the whole log.
+        """
+        new = self._chunks[mark:]
+        if new:
+            columns = {f: np.concatenate([c[i] for c in new]) for i, f in enumerate(_FIELDS)}
+        else:
+            columns = {f: np.array([], dtype=t) for f, t in zip(_FIELDS, _DTYPES)}
+        return columns, len(self._chunks)
+
     def __len__(self) -> int:
         return sum(len(c[0]) for c in self._chunks)
 

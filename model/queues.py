@@ -28,12 +28,12 @@ class ServiceQueue:
 
     def add(self, person, ready_day, episode, route, units=1.0) -> None:
         person = np.asarray(person, dtype=np.int64)
-        if len(person) == 0:
-            return
         n = len(person)
-        self._pending.append(tuple(np.broadcast_to(np.asarray(v), n).astype(t) for v, t in (
-            (person, np.int64), (ready_day, np.int64), (episode, np.int64), (route, np.int64),
-            (units, np.float64))))
+        if n == 0:
+            return
+        column = lambda v, t: np.full(n, v, dtype=t) if np.ndim(v) == 0 else np.asarray(v, dtype=t)  # noqa: E731
+        self._pending.append((person, column(ready_day, np.int64), column(episode, np.int64),
+                              column(route, np.int64), column(units, np.float64)))
 
     def _merge(self) -> None:
         if self._pending:

@@ -19,6 +19,7 @@ _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _STEP_MUL = np.uint64(0xD6E8FEB86659FD93)
 _TO_UNIT = 1.0 / float(1 << 53)
+_MASK64 = (1 << 64) - 1
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -50,11 +51,11 @@ class RandomStreams:
 
     def uniform(self, decision: str, step: int, ids: np.ndarray) -> np.ndarray:
         """Uniform [0, 1) draws, one per id, for this decision at this step."""
-        with np.errstate(over="ignore"):
-            salt = self._key(decision) ^ (np.uint64(step + 1) * _STEP_MUL)
-            x = self._weyl_of(ids)
-            x += salt
-            _mix(x)
+        # Array arithmetic on uint64 wraps silently; only the scalar salt is built in Python ints.
+        salt = np.uint64(int(self._key(decision)) ^ (((step + 1) * int(_STEP_MUL)) & _MASK64))
+        x = self._weyl_of(ids)
+        x += salt
+        _mix(x)
         x >>= np.uint64(11)
         return x * _TO_UNIT
 
