@@ -19,6 +19,7 @@ from model.organisations import (Commissioners, CommunityHealthProvider, Council
                                  GPPractice, Hospital)
 from model.population import Location, Package, Place, Population, generate_people, initial_care
 from model.randomness import RandomStreams
+from model.risk import RiskFactors
 from model.scenario import Scenario
 from model.tally import Tally
 from model.timing import DAYS_PER_WEEK, WEEKS_PER_YEAR, slow_process_due
@@ -57,6 +58,8 @@ class CarePathModel(mesa.Model):
         ids = self.pop.append(people)
         self.visits = VisitRegistry(self.pop.capacity, area.assessment.duplicate_window_days)
         self.log.record(ids, 0, Event.ENTRY)
+        self.risks = RiskFactors()
+        self.risks.refresh(self)
 
         self.practices = [GPPractice(self, n) for n in range(area.population.gp_practices)]
         self.hospitals = [Hospital(self, n) for n in range(area.organisations.hospitals)]
@@ -70,13 +73,14 @@ class CarePathModel(mesa.Model):
         """One week, in this order."""
         self._begin_week()
         demography.deaths(self)
-        demography.entrants(self)
-        demography.age_people(self)
-        if slow_process_due(self.week):
+        if slow_process_due(self.week):  # every four weeks
+            demography.entrants(self)
+            demography.age_people(self)
             demography.new_conditions(self)
             demography.frailty_progression(self)
             demography.carer_breakdown(self)
             needs.resolve_unmet_needs(self)
+            self.risks.refresh(self)
         primary_care.consultations(self)
         coordination.case_management(self)
         crisis.crises(self)

@@ -24,12 +24,8 @@ def crisis_rate(m, ids=slice(None)) -> np.ndarray:
     pop, area = m.pop, m.config.area
     c = area.crisis
     column = lambda name: pop.view(name)[ids]  # noqa: E731 - a view when ids is a slice
-    frailty_rr = c.frailty_rr_per_level ** np.arange(4)
-    condition_rr = c.condition_rr_per_extra ** np.arange(64)
     trend = (1 + area.context.admission_trend) ** (m.week / WEEKS_PER_YEAR)
-    rate = np.where(column("age") >= 65, c.rate_65_plus_home * trend, c.rate_under_65 * trend)
-    rate *= frailty_rr[column("frailty")]
-    rate *= condition_rr[np.clip(column("n_conditions") - 2, 0, 63)]
+    rate = m.risks.crisis[ids] * trend  # age, frailty and conditions (risk.py)
     rate[column("place") == Place.CARE_HOME] *= c.care_home_rr
     recent = m.week_start - column("last_discharge_day") <= RECENT_DISCHARGE_DAYS
     rate[recent] *= c.recent_discharge_rr

@@ -9,7 +9,7 @@ from model import hospital, needs
 from model.eventlog import Event, Organisation
 from model.population import (CONDITION_FLAGS, Frailty, Package, Place, _FLAG_SHARE,
                               _deprivation_offsets, generate_people, prevalence_curve)
-from model.timing import (DAYS_PER_WEEK, DAYS_PER_YEAR, SLOW_PROCESS_WEEKS, WEEKS_PER_YEAR, slow_process_due,
+from model.timing import (DAYS_PER_WEEK, DAYS_PER_YEAR, SLOW_PROCESS_WEEKS, WEEKS_PER_YEAR,
                           weekly_probability)
 
 ENTRANT_CANDIDATES = 1 << 40  # candidate numbers for entrants start here, 2**24 per week
@@ -19,20 +19,16 @@ def alive_ids(m) -> np.ndarray:
     return np.flatnonzero(m.pop.view("alive"))
 
 
-def annual_mortality(m, ids=slice(None)) -> np.ndarray:
-    """Gompertz in age (row 33), raised by frailty and by living in a care home."""
-    pop, mort = m.pop, m.config.area.mortality
-    q = np.exp2((pop.view("age")[ids] - 75) / mort.age_doubling_years)
-    q *= mort.rate_at_75
-    q *= (mort.frailty_rr_per_level ** np.arange(4))[pop.view("frailty")[ids]]
-    q[pop.view("place")[ids] == Place.CARE_HOME] *= mort.care_home_rr
-    return q
+def death_probability(m) -> np.ndarray:
+    """This week's chance of death: Gompertz in age (row 33), raised by frailty (risk.py) and
+    by living in a care home."""
+    return np.where(m.pop.view("place") == Place.CARE_HOME, m.risks.death_in_care_home, m.risks.death_at_home)
 
 
 def deaths(m) -> None:
     pop = m.pop
     everyone = pop.person_id
-    p = weekly_probability(annual_mortality(m))
+    p = death_probability(m)
     dead = np.flatnonzero(pop.view("alive") & m.streams.bernoulli("death", m.week, everyone, p))
     if len(dead) == 0:
         return
@@ -57,8 +53,6 @@ def entrants(m) -> None:
     Why independent of deaths: both arrangements must see the same newcomers (same ids,
     same attributes) for common random numbers to hold.
     """
-    if not slow_process_due(m.week):
-        return
     rate = m.config.area.population.entrants_per_1000 / 1000 * m.initial_people / WEEKS_PER_YEAR
     weeks = SLOW_PROCESS_WEEKS  # a month's newcomers arrive together, at the month's first week
     count = int(np.floor(rate * (m.week + weeks)) - np.floor(rate * m.week))
@@ -74,8 +68,9 @@ def entrants(m) -> None:
 
 
 def age_people(m) -> None:
+    """Everyone alive grows four weeks older (ages move with the slow step)."""
     alive = m.pop.view("alive")
-    m.pop.view("age")[alive] += DAYS_PER_WEEK / DAYS_PER_YEAR
+    m.pop.view("age")[alive] += SLOW_PROCESS_WEEKS * DAYS_PER_WEEK / DAYS_PER_YEAR
 
 
 def new_conditions(m) -> None:

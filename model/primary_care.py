@@ -16,19 +16,10 @@ from model.population import Frailty, Package, Place
 from model.timing import DAYS_PER_WEEK, DAYS_PER_YEAR
 
 
-def consultation_rate(m, ids=slice(None)) -> np.ndarray:
-    """Expected consultations per person-year before capacity limits."""
-    pc, pop = m.config.area.primary_care, m.pop
-    multimorbid = pop.view("n_conditions")[ids] >= 2
-    rate = np.where(multimorbid, pc.consultations_multimorbid, pc.consultations_one_condition)
-    rate *= (pc.frailty_rr_per_level ** (np.arange(4) - 1.0))[pop.view("frailty")[ids]]
-    return rate
-
-
 def consultations(m) -> None:
     pop, pc, costs = m.pop, m.config.area.primary_care, m.config.area.costs
     out_of_hospital = pop.view("alive") & (pop.view("place") != Place.HOSPITAL)
-    weekly = consultation_rate(m) * (DAYS_PER_WEEK / DAYS_PER_YEAR)
+    weekly = m.risks.consultations * (DAYS_PER_WEEK / DAYS_PER_YEAR)  # rates by conditions, frailty
     weekly[~out_of_hospital] = 0.0
     practice = pop.view("gp_practice")
     demand = np.bincount(practice, weights=weekly, minlength=len(m.practices))
