@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from carepath_cli import UserError, add_run_options, overrides_from, positive_int, whole_number
+from carepath_cli import add_run_options, overrides_from, positive_int, whole_number
+from experiments.spec import ExperimentError
 
 
 def fraction(text: str) -> float:
@@ -49,7 +50,9 @@ def _report_writer():
     except ModuleNotFoundError as exc:
         if exc.name not in ("analysis", "analysis.report"):
             raise
-        raise UserError("--report: the report writer (analysis.report) is not in this installation yet; "
+        # ExperimentError, not carepath_cli.UserError: the same class however carepath_cli was
+        # loaded (as `carepath` or as __main__), so main() always shows it as one line.
+        raise ExperimentError("--report: the report writer (analysis.report) is not in this installation yet; "
                         "use --out DIR to save the results") from None
     return write_report
 
@@ -57,8 +60,8 @@ def _report_writer():
 def _number(value: float, money: bool) -> str:
     if value != value:  # NaN
         return "n/a"
-    text = f"{abs(value):,.0f}"
-    return ("-" if value < 0 else "") + ("£" if money else "") + text
+    rounded = round(value)
+    return ("-" if rounded < 0 else "") + ("£" if money else "") + f"{abs(rounded):,}"
 
 
 def print_comparison(comparison) -> None:
