@@ -79,12 +79,15 @@ def refer_from_community(m, ids: np.ndarray, day) -> None:
     social_care.self_arrange(m, ids[private], day[private])
     joint = ~private & m.levers.applies("joint_assessment", streams, "assess.joint", week, pop, ids)
     sc = area.social_care
-    slowdown = 1 + sc.squeeze_delay_multiplier * m.squeeze_of(ids)
-    wait = whole_days(streams.exponential("assess.ready", week, ids, sc.assessment_days) * slowdown)
-    enqueue_council(m, ids[joint], day[joint] + wait[joint], Route.JOINT)
+    # The council's squeeze slows its own assessments, not community health's.
+    base_wait = streams.exponential("assess.ready", week, ids, sc.assessment_days)
+    council_wait = whole_days(base_wait * (1 + sc.squeeze_delay_multiplier * m.squeeze_of(ids)))
+    enqueue_council(m, ids[joint], day[joint] + council_wait[joint], Route.JOINT)
 
     health = ~joint
-    m.community.assessment_queue.add(ids[health], day[health] + wait[health], pop.episode[ids[health]], Route.HEALTH)
+    health_wait = whole_days(base_wait)
+    m.community.assessment_queue.add(ids[health], day[health] + health_wait[health], pop.episode[ids[health]],
+                                     Route.HEALTH)
     m.log.record(ids[health], day[health], Event.REFERRAL_SENT, Organisation.COMMUNITY_HEALTH)
 
     social = health & ~private
@@ -95,7 +98,7 @@ def refer_from_community(m, ids: np.ndarray, day) -> None:
     reaches = social & ~lost
     delay = np.where(spa, 0, whole_days(streams.exponential("assess.referral_delay", week, ids,
                                                             sc.referral_delay_days)))
-    enqueue_council(m, ids[reaches], day[reaches] + delay[reaches] + wait[reaches], Route.SOCIAL)
+    enqueue_council(m, ids[reaches], day[reaches] + delay[reaches] + council_wait[reaches], Route.SOCIAL)
 
 
 def enqueue_council(m, ids: np.ndarray, ready_day: np.ndarray, route: Route) -> None:

@@ -150,8 +150,9 @@ class CarePathModel(mesa.Model):
         pop = self.pop
         alive = pop.view("alive")
         per_1000 = self.initial_people / 1000 * growth
-        listed = np.bincount(pop.view("gp_practice")[alive], minlength=len(self.practices))
-        for practice, size in zip(self.practices, listed):
+        if not hasattr(self, "_initial_lists"):  # capacity grows from the starting list sizes
+            self._initial_lists = np.bincount(pop.view("gp_practice")[alive], minlength=len(self.practices))
+        for practice, size in zip(self.practices, self._initial_lists):
             practice.weekly_capacity = area.primary_care.capacity_per_1000_per_week * size / 1000 * growth
         self.community.weekly_assessments = area.capacity.community_assessments_per_1000_per_week * per_1000
         share = 1 / len(self.councils)

@@ -94,8 +94,10 @@ def after_council_assessment(m, ids: np.ndarray, day: np.ndarray) -> None:
 
 
 def care_ready(m, ids: np.ndarray, day: np.ndarray) -> None:
-    """A package or place is ready for an inpatient: they can leave that day."""
-    schedule(m, ids, day, nhs_delay=m.pop.stay_delay_nhs[ids])
+    """A package or place is ready for an inpatient: they can leave that day, or when
+    medically fit if that is later (a place found while they are still being treated)."""
+    leave = np.maximum(day, m.pop.fit_day[ids])
+    schedule(m, ids, leave, nhs_delay=m.pop.stay_delay_nhs[ids])
 
 
 def complete_discharges(m) -> None:

@@ -80,6 +80,13 @@ def decide(m, ids: np.ndarray, day: np.ndarray, route: int = ROUTE_COMMUNITY) ->
     eligible = m.streams.bernoulli("care.eligible", m.week, ids, share)
     m.tally.add("ineligible_assessments", int((~eligible).sum()))
     m.log.record(ids[~eligible], day[~eligible], Event.FOUND_INELIGIBLE, Organisation.COUNCIL)
+    refused = ids[~eligible]
+    pop = m.pop
+    # Someone refused who already has home care keeps it and this episode ends; someone at
+    # home with nothing goes on with an unmet need (which can resolve, and raises crisis risk).
+    needs.close_need(m, refused[pop.package[refused] == Package.HOME_CARE])
+    at_home = refused[(pop.place[refused] == Place.HOME) & (pop.package[refused] == Package.NONE)]
+    pop.unmet_need[at_home] = True
     ids, day, squeeze = ids[eligible], day[eligible], squeeze[eligible]
     slowdown = 1 + sc.squeeze_delay_multiplier * squeeze
     to_care_home = m.pop.need_kind[ids] == NeedKind.CARE_HOME
