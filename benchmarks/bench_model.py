@@ -17,17 +17,19 @@ CASE = r"""
 import json, resource, time
 from model.api import run
 start = time.perf_counter()
-result = run("integrated", patients={patients}, years={years}, seed=1)
+result = run("integrated", patients={patients}, years={years}, seed=1, event_log={event_log})
 elapsed = time.perf_counter() - start
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 person_years = float(result.by_year["person_days"].sum()) / 365.25
+events = 0 if result.events is None else len(result.events)
 print(json.dumps({{"patients": {patients}, "years": {years}, "seconds": elapsed,
-                  "peak_mb": peak_mb, "person_years": person_years}}))
+                  "peak_mb": peak_mb, "person_years": person_years, "events": events}}))
 """
 
 
-def measure(patients: int, years: int) -> dict:
-    out = subprocess.run([sys.executable, "-c", CASE.format(patients=patients, years=years)],
+def measure(patients: int, years: int, event_log: bool = False) -> dict:
+    code = CASE.format(patients=patients, years=years, event_log=event_log)
+    out = subprocess.run([sys.executable, "-c", code],
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -50,6 +52,9 @@ def main() -> None:
     if not args.quick:
         ok = large["seconds"] < 10 and large["peak_mb"] < 1024
         print(f"target 100,000 x 10 years < 10 s and < 1 GB: {'met' if ok else 'NOT met'}")
+    plain, logged = measure(10_000, 5), measure(10_000, 5, event_log=True)
+    print(f"event log on, 10,000 x 5 years: {logged['seconds']:.2f} s vs {plain['seconds']:.2f} s off, "
+          f"{logged['events']:,} events, peak {logged['peak_mb']:.0f} MB vs {plain['peak_mb']:.0f} MB")
 
 
 if __name__ == "__main__":
