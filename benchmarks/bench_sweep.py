@@ -56,6 +56,9 @@ class MemorySampler(threading.Thread):
             done = len(list(self.parts.glob("run-*.parquet"))) if self.parts.exists() else 0
             self.samples.append((done, self.process.memory_info().rss))
 
+    def peak(self) -> float:
+        return max(rss for _, rss in self.samples) / 2**20
+
     def rss_at(self, fraction: float, total: int) -> float:
         wanted = [rss for done, rss in self.samples if done >= fraction * total]
         return (wanted[0] if wanted else self.samples[-1][1]) / 2**20
@@ -117,7 +120,7 @@ def main() -> None:
         serial = timed_sweep(path, folder / "serial", 1, args.runs) if args.serial else None
 
     sampler = sweep["sampler"]
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    process_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
     ideal = loop / args.workers
     print()
     print(f"runs per minute ({args.workers} workers):   {args.runs / sweep['wall'] * 60:.1f}")
@@ -130,9 +133,10 @@ def main() -> None:
     if serial:
         print(f"1-worker sweep vs loop:        {serial['wall']:.1f} s vs {loop:.1f} s "
               f"({(serial['wall'] - loop) / loop:+.1%})")
-    print(f"coordinator memory: peak {peak:.0f} MiB; resident at 10% / 50% / 100% of runs: "
-          f"{sampler.rss_at(0.1, args.runs):.0f} / {sampler.rss_at(0.5, args.runs):.0f} / "
+    print(f"coordinator memory during the {args.workers}-worker sweep: peak {sampler.peak():.0f} MiB; resident at "
+          f"10% / 50% / 100% of runs: {sampler.rss_at(0.1, args.runs):.0f} / {sampler.rss_at(0.5, args.runs):.0f} / "
           f"{sampler.rss_at(1.0, args.runs):.0f} MiB")
+    print(f"(this benchmark process's own peak, including the in-process loop: {process_peak:.0f} MiB)")
 
 
 if __name__ == "__main__":
