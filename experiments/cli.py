@@ -148,9 +148,9 @@ def _print_sensitivity(folder: Path, outputs, as_json: bool, save) -> None:
 
 def add_cli(subparsers) -> None:
     comp = subparsers.add_parser(
-        "compare", help="compare two scenarios on common random numbers, with paired 95% intervals",
+        "compare", help="compare two scenarios on common random numbers, with paired 95%% intervals",
         description="Run two scenarios on the same seeds and report each metric's mean under each, the paired "
-                    "difference B - A and its 95%% confidence interval, in total and by year.")
+                    "difference B - A and its 95% confidence interval, in total and by year.")
     comp.add_argument("a", help="scenario A (the baseline): built-in name or YAML file")
     comp.add_argument("b", help="scenario B: built-in name or YAML file")
     how_many = comp.add_mutually_exclusive_group()

@@ -67,3 +67,12 @@ def test_a_missing_scenario_file_is_refused_cleanly(tmp_path):
 def test_bad_command_line_values_exit_with_status_2():
     done = carepath("run", "siloed", "--patients", "many")
     assert done.returncode == 2 and "--patients" in done.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["scenarios"], ["validate"], ["compare"], ["sweep"],
+                                     ["sensitivity"], ["report"], ["app"]])
+def test_every_help_page_prints(command):
+    """A '%' in a help string breaks argparse's formatting; every page must render."""
+    done = carepath(*command, "--help")
+    assert done.returncode == 0, done.stderr
+    assert "usage: carepath" in done.stdout and "%%" not in done.stdout
