@@ -31,6 +31,7 @@ WORDS = {
     Event.NEED_RESOLVED: "no longer needs help",
     Event.REABLEMENT_END: "reablement ended",
     Event.SELF_ARRANGED_CARE: "arranged and paid for their own care",
+    Event.SENT_HOME_NO_BED: "sent home from A&E: they needed a bed but the hospital was full",
 }
 ORGANISATIONS = {"gp_practice": "the GP practice", "hospital": "the hospital", "council": "the council",
                  "community_health": "community health", "integrated_team": "the integrated team",

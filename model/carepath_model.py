@@ -150,14 +150,18 @@ class CarePathModel(mesa.Model):
         pop = self.pop
         alive = pop.view("alive")
         per_1000 = self.initial_people / 1000 * growth
-        if not hasattr(self, "_initial_lists"):  # capacity grows from the starting list sizes
+        if not hasattr(self, "_initial_lists"):  # capacity follows the starting list, catchment and council sizes
             self._initial_lists = np.bincount(pop.view("gp_practice")[alive], minlength=len(self.practices))
+            self._initial_catchments = np.bincount(pop.view("hospital")[alive], minlength=len(self.hospitals))
+            self._initial_residents = np.bincount(pop.view("council")[alive], minlength=len(self.councils))
         for practice, size in zip(self.practices, self._initial_lists):
             practice.weekly_capacity = area.primary_care.capacity_per_1000_per_week * size / 1000 * growth
+        for hosp, size in zip(self.hospitals, self._initial_catchments):
+            hosp.beds = area.capacity.beds_per_1000 * size / 1000 * growth
         self.community.weekly_assessments = area.capacity.community_assessments_per_1000_per_week * per_1000
-        share = 1 / len(self.councils)
         residents = np.bincount(pop.view("council")[alive], minlength=len(self.councils))
-        for council, people in zip(self.councils, residents):
+        shares = self._initial_residents / max(self._initial_residents.sum(), 1)
+        for council, people, share in zip(self.councils, residents, shares):
             council.budget.start_year(year, int(people))
             bought = per_1000 * share * council.budget.purchasing_power(year, self.pooled_share_in(year))
             council.weekly_assessments = area.capacity.social_care_assessments_per_1000_per_week * bought

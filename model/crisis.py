@@ -4,7 +4,7 @@ The weekly hazard follows MODEL.md s3: conditions, frailty, age, place (care-hom
 residents far more often), recent discharge (readmission risk), unmet social care need,
 and the secular trend; a coordinator changes it by the case-management relative risk
 (1.00 by default, row 34). A crisis goes to A&E, unless a rapid-response team can manage
-it at home; a share of A&E attendances is admitted.
+it at home; a share of A&E attendances is admitted, fewer as the hospital fills.
 """
 from __future__ import annotations
 
@@ -58,8 +58,13 @@ def crises(m) -> None:
     m.log.record(to_ae, ae_day, Event.AE_ATTENDANCE, Organisation.HOSPITAL, Payer.NHS, area.costs.ae_attendance)
     p_admit = np.where(pop.age[to_ae] >= 65, area.crisis.admission_probability,
                        area.crisis.admission_probability_under_65)
-    admitted = m.streams.bernoulli("crisis.admit", m.week, to_ae, p_admit)
+    no_bed_cut = hospital.admission_cut(m)[pop.hospital[to_ae]]
+    draw = m.streams.uniform("crisis.admit", m.week, to_ae)
+    admitted = draw < p_admit * (1 - no_bed_cut)
+    no_bed = (draw < p_admit) & ~admitted  # would have been admitted had there been a bed
     hospital.admit(m, to_ae[admitted], ae_day[admitted])
+    m.tally.add("sent_home_no_bed", int(no_bed.sum()))
+    m.log.record(to_ae[no_bed], ae_day[no_bed], Event.SENT_HOME_NO_BED, Organisation.HOSPITAL)
 
     sent_home, home_day = to_ae[~admitted], ae_day[~admitted]
     sent_home = np.concatenate([sent_home, managed])

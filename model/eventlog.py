@@ -36,6 +36,7 @@ class Event(IntEnum):
     NEED_RESOLVED = 20
     REABLEMENT_END = 21
     SELF_ARRANGED_CARE = 22
+    SENT_HOME_NO_BED = 23
 
 
 class Organisation(IntEnum):

@@ -4,6 +4,9 @@ A stay runs from the admission day to the discharge day. From the medically-fit 
 every day is a delayed bed day (a delayed transfer of care), billed as an excess bed day;
 the first `stay_delay_nhs` of those days are the NHS's (ward assessment, onward NHS care,
 hand-offs, patient choice), the rest social care's (assessment, package, placement).
+
+Beds are limited: occupancy above the beds is counted as over-capacity bed days, and while
+a hospital is full A&E admits fewer people (crisis.py).
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import numpy as np
 from model.costs import Payer
 from model.eventlog import Event, Organisation
 from model.population import NO_DAY, Package, Place
+from model.timing import DAYS_PER_WEEK
 
 READMISSION_WINDOW_DAYS = 28
 
@@ -84,8 +88,23 @@ def count_week_end(m) -> None:
     count_stay_days(m, ids, np.full(len(ids), m.week_end))
     for h in m.hospitals:
         here = ids[m.pop.hospital[ids] == h.number]
-        h.occupied_beds = len(here)
-        h.delayed_patients = int((m.pop.fit_day[here] < m.week_end).sum())
+        h.record_week_end(len(here), int((m.pop.fit_day[here] < m.week_end).sum()))
+        m.tally.add("over_capacity_bed_days", DAYS_PER_WEEK * max(0.0, len(here) - h.beds))
+        m.tally.add("bed_capacity_days", DAYS_PER_WEEK * h.beds)
+        m.tally.add("hospital_full_weeks", h.is_full / len(m.hospitals))
+
+
+def admission_cut(m) -> np.ndarray:
+    """For each hospital, the share of would-be admissions A&E sends home for want of a bed.
+
+    Above `admission_pressure_from` occupancy the bar for admission rises in proportion to
+    the excess (Blom et al. 2014), so a small change in occupancy makes a small change in
+    admissions: a threshold would let one bed tip a whole week, and spoil the
+    common-random-numbers pairing between arrangements.
+    """
+    hosp = m.config.area.hospital
+    occupancy = np.array([h.occupancy for h in m.hospitals])
+    return np.clip(hosp.admission_cut_per_occupancy * (occupancy - hosp.admission_pressure_from), 0.0, 1.0)
 
 
 def leave(m, ids: np.ndarray, day: np.ndarray) -> None:

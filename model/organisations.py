@@ -5,6 +5,8 @@ ordinary Mesa agents that hold what is theirs: capacity, waiting lists and a bud
 """
 from __future__ import annotations
 
+from collections import deque
+
 import mesa
 
 from model.budget import CouncilBudget
@@ -21,13 +23,38 @@ class GPPractice(mesa.Agent):
 
 
 class Hospital(mesa.Agent):
-    """An acute hospital: A&E, emergency admissions, beds."""
+    """An acute hospital: A&E, emergency admissions, beds.
+
+    Whether it is full is judged on the last four weeks' occupancy, not one week's: a run
+    of 10,000 people holds a slice of a real hospital's beds, and one week's count at that
+    size swings far more than a whole hospital's would.
+    """
+
+    PRESSURE_WEEKS = 4
 
     def __init__(self, model, number: int):
         super().__init__(model)
         self.number = number
+        self.beds = 0.0
         self.occupied_beds = 0
         self.delayed_patients = 0
+        self.recent_occupancy: deque[int] = deque(maxlen=self.PRESSURE_WEEKS)
+
+    def record_week_end(self, occupied: int, delayed: int) -> None:
+        self.occupied_beds = occupied
+        self.delayed_patients = delayed
+        self.recent_occupancy.append(occupied)
+
+    @property
+    def occupancy(self) -> float:
+        """Recent average occupied beds as a share of the beds (0 before the first week ends)."""
+        if not self.recent_occupancy or self.beds <= 0:
+            return 0.0
+        return sum(self.recent_occupancy) / len(self.recent_occupancy) / self.beds
+
+    @property
+    def is_full(self) -> bool:
+        return self.occupancy >= 1.0
 
 
 class CommunityHealthProvider(mesa.Agent):

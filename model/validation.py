@@ -22,6 +22,7 @@ def facts(by_year: pd.DataFrame) -> dict[str, float]:
         "social_care_share_of_delays": t["delayed_bed_days_social_care"] / max(t["delayed_bed_days"], 1),
         "admissions_per_person_year_65_home": t["emergency_admissions_65_home"] / (t["person_days_65_home"] / DAYS_PER_YEAR),
         "admissions_per_person_year_care_home": t["emergency_admissions_care_home"] / max(t["person_days_care_home"] / DAYS_PER_YEAR, 1e-9),
+        "bed_occupancy": t["bed_days"] / max(t["bed_capacity_days"], 1),
         "length_of_stay_overnight": t["clinical_bed_days"] / max(t["overnight_admissions"], 1),
         "readmission_28d_share": t["readmissions_28d"] / max(t["discharges"], 1),
         "consultations_per_person_year_multimorbid": t["consultations_multimorbid"] / (t["person_days_multimorbid"] / DAYS_PER_YEAR),

@@ -137,3 +137,10 @@ def test_a_lever_moved_in_the_browser_stays_inside_its_range():
     assert settings.with_lever(path, 0.20000000000000004).lever(path) == 0.2
     assert settings.with_lever(path, 0.1 + 0.2 - 0.2).lever(path) == 0.1
     TwinWorlds(settings.with_lever(path, 0.20000000000000004))  # the scenario accepts it
+
+
+def test_every_event_has_plain_words():
+    """A new kind of event must get a sentence for 'follow one person', not its code name."""
+    from app.stories import WORDS
+    from model.eventlog import Event
+    assert set(WORDS) == set(Event)

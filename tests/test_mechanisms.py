@@ -74,6 +74,26 @@ def test_discharge_to_assess_cuts_delayed_days(small_run):
     assert on["delayed_bed_days"] < 0.5 * off["delayed_bed_days"]
 
 
+def test_fewer_beds_mean_more_people_sent_home_from_a_and_e_and_more_days_over_capacity(small_run):
+    roomy = small_run("siloed", patients=3000, years=2, overrides={"area.capacity.beds_per_1000": 20.0}).totals
+    tight = small_run("siloed", patients=3000, years=2, overrides={"area.capacity.beds_per_1000": 1.5}).totals
+    assert roomy["sent_home_no_bed"] == 0 and roomy["over_capacity_bed_days"] == 0
+    assert tight["sent_home_no_bed"] > 20 and tight["over_capacity_bed_days"] > 100
+    assert tight["emergency_admissions"] < roomy["emergency_admissions"]
+    assert tight["bed_days"] / tight["bed_capacity_days"] > 1.0 > 0.2 > roomy["bed_days"] / roomy["bed_capacity_days"]
+
+
+def test_without_an_admission_response_a_full_hospital_still_admits_everyone_it_would(small_run):
+    """Beds then only measure the overflow: the same admissions as with unlimited beds."""
+    no_response = {"area.hospital.admission_cut_per_occupancy": 0.0}
+    tight = small_run("siloed", patients=3000, years=2,
+                      overrides={**no_response, "area.capacity.beds_per_1000": 1.5}).totals
+    roomy = small_run("siloed", patients=3000, years=2,
+                      overrides={**no_response, "area.capacity.beds_per_1000": 20.0}).totals
+    assert tight["sent_home_no_bed"] == 0 and tight["over_capacity_bed_days"] > 100
+    assert tight["emergency_admissions"] == roomy["emergency_admissions"]
+
+
 def test_a_queue_serves_in_order_of_readiness_up_to_capacity():
     queue = ServiceQueue("test")
     queue.add(np.array([5, 1, 3, 2]), np.array([3, 1, 1, 9]), np.zeros(4, int), 0)
