@@ -26,6 +26,7 @@ METRICS = (
     ("emergency_admissions", "Emergency admissions", False),
     ("delayed_bed_days", "Delayed bed days", False),
     ("ae_attendances", "A&E attendances", False),
+    ("sent_home_no_bed", "Sent home from A&E: no bed", False),
     ("cost_nhs", "Cost to the NHS", True),
     ("cost_council", "Cost to the council", True),
     ("cost_total", "Total cost", True),

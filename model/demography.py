@@ -60,7 +60,6 @@ def entrants(m) -> None:
         return
     people, _ = generate_people(m.config.area, m.streams, count,
                                 ENTRANT_CANDIDATES + m.week * (1 << 24), m.week_start)
-    people["council_pathway"] = people["capital"] <= m.config.area.context.means_test_upper
     ids = m.pop.append(people)
     m.visits.ensure_capacity(m.pop.capacity)
     m.tally.add("entrants", len(ids))

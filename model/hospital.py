@@ -98,13 +98,14 @@ def admission_cut(m) -> np.ndarray:
     """For each hospital, the share of would-be admissions A&E sends home for want of a bed.
 
     Above `admission_pressure_from` occupancy the bar for admission rises in proportion to
-    the excess (Blom et al. 2014), so a small change in occupancy makes a small change in
-    admissions: a threshold would let one bed tip a whole week, and spoil the
-    common-random-numbers pairing between arrangements.
+    the excess (Blom et al. 2014), up to `admission_cut_max`, so that a small change in
+    occupancy makes a small change in admissions: a threshold would let one bed tip a
+    whole week, and spoil the common-random-numbers pairing between arrangements.
     """
     hosp = m.config.area.hospital
     occupancy = np.array([h.occupancy for h in m.hospitals])
-    return np.clip(hosp.admission_cut_per_occupancy * (occupancy - hosp.admission_pressure_from), 0.0, 1.0)
+    cut = hosp.admission_cut_per_occupancy * (occupancy - hosp.admission_pressure_from)
+    return np.clip(cut, 0.0, hosp.admission_cut_max)
 
 
 def leave(m, ids: np.ndarray, day: np.ndarray) -> None:

@@ -43,12 +43,13 @@ def start_need(m, ids: np.ndarray, day, in_hospital: bool = False) -> np.ndarray
         return ids
     pop.need_since[ids] = day
     pop.episode[ids] += 1
-    severe = pop.frailty[ids] == Frailty.SEVERE
-    p_home = area.hospital.care_home_need_share * np.where(severe, 2.0, 0.5)
-    p_home = p_home * np.where(pop.dementia[ids], 1.5, 1.0)
-    to_care_home = m.streams.bernoulli("need.kind", m.week, ids, np.minimum(p_home, 0.95))
+    to_care_home = m.streams.bernoulli("need.kind", m.week, ids, care_home_need_probability(m, ids))
+    # Someone whose home care no longer suffices needs more than home care: a care home,
+    # if they are old or frail enough to be placed; otherwise their package is reassessed.
     has_home_care = pop.package[ids] == Package.HOME_CARE
-    pop.need_kind[ids] = np.where(to_care_home | has_home_care, NeedKind.CARE_HOME, NeedKind.HOME_CARE)
+    placeable = (pop.frailty[ids] >= Frailty.MODERATE) & (pop.age[ids] >= area.social_care.care_home_min_age)
+    escalates = has_home_care & placeable
+    pop.need_kind[ids] = np.where(to_care_home | escalates, NeedKind.CARE_HOME, NeedKind.HOME_CARE)
     pop.unmet_need[ids] = ~has_home_care & (not in_hospital)
     m.tally.add("need_episodes", len(ids))
     m.log.record(ids, day, Event.NEED_START)
@@ -57,6 +58,17 @@ def start_need(m, ids: np.ndarray, day, in_hospital: bool = False) -> np.ndarray
 
         assessment.refer_from_community(m, ids, day)
     return ids
+
+
+def care_home_need_probability(m, ids: np.ndarray) -> np.ndarray:
+    """The chance a new need is for a care home: rising steeply with age and frailty, and
+    with dementia, so that residents are as old and frail as real ones (and die as soon)."""
+    pop, sc = m.pop, m.config.area.social_care
+    p = m.config.area.hospital.care_home_need_share
+    p = p * sc.care_home_need_frailty_rr ** (pop.frailty[ids].astype(float) - Frailty.MODERATE)
+    p = p * 2.0 ** ((pop.age[ids] - 80.0) / sc.care_home_need_age_doubling_years)
+    p = p * np.where(pop.dementia[ids], sc.care_home_need_dementia_rr, 1.0)
+    return np.where(pop.age[ids] >= sc.care_home_min_age, np.minimum(p, 0.95), 0.0)
 
 
 def close_need(m, ids: np.ndarray) -> None:

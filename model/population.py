@@ -113,9 +113,9 @@ class Population:
         "coordinator_since": np.int32, "stay_delay_nhs": np.int32, "stay_delay_social": np.int32,
         "planned_package": np.int8,
     }
-    FLOAT_COLUMNS = ("age", "capital", "home_care_hours", "crisis_risk")
+    FLOAT_COLUMNS = ("age", "capital", "housing", "home_care_hours", "crisis_risk")
     BOOL_COLUMNS = ("alive", "lives_alone", "has_carer", "unmet_need", "coordinator",
-                    "council_pathway", "awaiting_discharge") + CONDITION_FLAGS
+                    "awaiting_discharge") + CONDITION_FLAGS
 
     def __init__(self, capacity: int):
         self.size = 0
@@ -225,13 +225,16 @@ def draw_adults(area, streams: RandomStreams, ids: np.ndarray, alpha: float, bet
     z = special.ndtri(1 - pop.share_capital_above_upper)
     log_mu = np.log(max(upper, 1.0)) - z * pop.capital_log_sd
     capital = np.exp(log_mu - 0.25 * (deprivation - 3) + pop.capital_log_sd * streams.normal("init.capital", 0, ids))
+    owner = u("home_owner") < pop.home_ownership
+    housing = np.where(owner, np.exp(np.log(pop.home_value_median) - 0.25 * (deprivation - 3)
+                                     + pop.home_value_log_sd * streams.normal("init.housing", 0, ids)), 0.0)
     lives_alone = u("alone") < pop.share_living_alone
     councils, hospitals = org.councils, org.hospitals
     council = streams.choice("init.council", 0, ids, councils).astype(np.int16)
     hospital = streams.choice("init.hospital", 0, ids, hospitals).astype(np.int16)
     people = {
         "age": age, "sex": female.astype(np.int8), "deprivation": deprivation,
-        "n_conditions": n_conditions, "frailty": frailty, "capital": capital,
+        "n_conditions": n_conditions, "frailty": frailty, "capital": capital, "housing": housing,
         "lives_alone": lives_alone, "has_carer": ~lives_alone,
         "gp_practice": streams.choice("init.practice", 0, ids, pop.gp_practices).astype(np.int16),
         "council": council, "hospital": hospital,
@@ -271,4 +274,3 @@ def initial_care(area, streams: RandomStreams, people: dict[str, np.ndarray], id
         [in_home & nursing, in_home, with_care],
         [Package.NURSING, Package.RESIDENTIAL, Package.HOME_CARE], Package.NONE).astype(np.int8)
     people["home_care_hours"] = np.where(with_care, area.social_care.home_care_hours_mean, 0.0)
-    people["council_pathway"] = people["capital"] <= area.context.means_test_upper

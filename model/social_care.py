@@ -4,7 +4,9 @@ Eligibility tightens when the council's budget is squeezed (budget.py). The mean
 (row 39): capital above the upper limit makes a self-funder, who pays in full (care homes
 at the self-funder premium, row 41) and often arranges care outside council pathways,
 sometimes going without (MODEL.md s3, fact 6); between the limits a tariff of 1 GBP a week
-per 250 GBP is paid towards care. Packages and places are limited, so people wait.
+per 250 GBP is paid towards care. Savings always count; the home's value counts for a care
+home only, unless someone else lives in it. Care-home fees are spent down from capital, so
+self-funders become council-funded in time. Packages and places are limited, so people wait.
 """
 from __future__ import annotations
 
@@ -22,19 +24,28 @@ ROUTE_HOSPITAL = 1
 REABLEMENT_FLAG = 4  # added to a home-care queue entry's route when it is reablement
 
 
-def is_self_funder(m, ids: np.ndarray) -> np.ndarray:
-    return m.pop.capital[ids] > m.config.area.context.means_test_upper
+def assessable_capital(m, ids: np.ndarray, care_home) -> np.ndarray:
+    """Capital the means test counts: savings always; the home's value only for a care home,
+    and only when nobody else lives in it (the disregard for a partner at home)."""
+    pop = m.pop
+    counts_home = np.asarray(care_home) & pop.lives_alone[ids]
+    return pop.capital[ids] + np.where(counts_home, pop.housing[ids], 0.0)
 
 
-def payer_of_care(m, ids: np.ndarray) -> np.ndarray:
-    return np.where(is_self_funder(m, ids), Payer.SELF_FUNDED, Payer.COUNCIL).astype(np.int64)
+def is_self_funder(m, ids: np.ndarray, care_home) -> np.ndarray:
+    return assessable_capital(m, ids, care_home) > m.config.area.context.means_test_upper
 
 
-def weekly_tariff(m, ids: np.ndarray) -> np.ndarray:
+def payer_of_care(m, ids: np.ndarray, care_home) -> np.ndarray:
+    return np.where(is_self_funder(m, ids, care_home), Payer.SELF_FUNDED, Payer.COUNCIL).astype(np.int64)
+
+
+def weekly_tariff(m, ids: np.ndarray, care_home) -> np.ndarray:
     """What someone between the capital limits pays a week towards council-funded care."""
     ctx = m.config.area.context
-    over = np.clip(m.pop.capital[ids] - ctx.means_test_lower, 0, None)
-    return np.where(is_self_funder(m, ids), 0.0, np.floor(over / 250.0))
+    assessable = assessable_capital(m, ids, care_home)
+    over = np.clip(assessable - ctx.means_test_lower, 0, None)
+    return np.where(assessable > ctx.means_test_upper, 0.0, np.floor(over / 250.0))
 
 
 def charge_council(m, category: str, ids: np.ndarray, amounts) -> None:
@@ -50,7 +61,7 @@ def outside_council_pathway(m, ids: np.ndarray) -> np.ndarray:
     """Self-funders who arrange care privately instead of coming to the council."""
     contact = m.streams.bernoulli("care.self_funder_contact", m.week, ids,
                                   m.config.area.social_care.self_funder_council_contact)
-    return is_self_funder(m, ids) & ~contact
+    return is_self_funder(m, ids, m.pop.need_kind[ids] == NeedKind.CARE_HOME) & ~contact
 
 
 def self_arrange(m, ids: np.ndarray, day: np.ndarray) -> None:
@@ -155,7 +166,7 @@ def start_home_care(m, ids, day, route, reablement) -> None:
     pop.package[ongoing] = Package.HOME_CARE
     pop.home_care_hours[ongoing] = sc.home_care_hours_mean
     m.log.record(ongoing, day[~reablement], Event.HOME_CARE_START, Organisation.COUNCIL,
-                 payer_of_care(m, ongoing))
+                 payer_of_care(m, ongoing, care_home=False))
     pop.unmet_need[ids] = False
     needs.close_need(m, ongoing)
     hospital_route = ids[(route == ROUTE_HOSPITAL) & (pop.place[ids] == Place.HOSPITAL)]
@@ -173,7 +184,7 @@ def start_care_home(m, ids, day, route) -> None:
     pop.coordinator[ids] = False
     needs.close_need(m, ids)
     m.tally.add("care_home_admissions", len(ids))
-    m.log.record(ids, day, Event.CARE_HOME_ADMISSION, Organisation.COUNCIL, payer_of_care(m, ids))
+    m.log.record(ids, day, Event.CARE_HOME_ADMISSION, Organisation.COUNCIL, payer_of_care(m, ids, care_home=True))
     in_hospital = pop.place[ids] == Place.HOSPITAL
     at_home = ~in_hospital
     pop.place[ids[at_home]] = Place.CARE_HOME
@@ -208,22 +219,40 @@ def ongoing_care(m) -> None:
     home = np.flatnonzero(alive & (package == Package.HOME_CARE) & (pop.view("place") == Place.HOME))
     hours = pop.home_care_hours[home]
     m.tally.add("home_care_hours", float(hours.sum()))
-    _charge_with_means_test(m, "home_care", home, hours * costs.home_care_hour, premium=0.0)
+    _charge_with_means_test(m, "home_care", home, hours * costs.home_care_hour, premium=0.0, care_home=False)
     reabling = np.flatnonzero(alive & (package == Package.REABLEMENT))
     m.tally.add("home_care_hours", float(pop.home_care_hours[reabling].sum()))
     residents = np.flatnonzero(alive & np.isin(package, (Package.RESIDENTIAL, Package.NURSING)))
     weekly = np.where(pop.package[residents] == Package.NURSING, costs.nursing_week, costs.residential_week)
-    _charge_with_means_test(m, "care_homes", residents, weekly, premium=costs.self_funder_premium)
+    paid, self_funded = _charge_with_means_test(m, "care_homes", residents, weekly,
+                                                premium=costs.self_funder_premium, care_home=True)
+    spend_down(m, residents, paid)
+    m.tally.add("care_home_days_self_funded", DAYS_PER_WEEK * int(self_funded.sum()))
     m.tally.add("care_home_days", DAYS_PER_WEEK * len(residents))
     ending = home[m.streams.bernoulli("care.package_ends", m.week, home, weekly_probability(sc.package_end_rate))]
     pop.package[ending] = Package.NONE
     pop.home_care_hours[ending] = 0.0
 
 
-def _charge_with_means_test(m, category: str, ids, amounts, premium: float) -> None:
-    self_funded = is_self_funder(m, ids)
-    tariff = np.minimum(weekly_tariff(m, ids), amounts)
+def _charge_with_means_test(m, category: str, ids, amounts, premium: float,
+                            care_home: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Charge a week of care by the means test; returns what each person paid themselves,
+    and who paid in full (the self-funders)."""
+    self_funded = is_self_funder(m, ids, care_home)
+    tariff = np.minimum(weekly_tariff(m, ids, care_home), amounts)
     self_pays = np.where(self_funded, amounts * (1 + premium), tariff)
     council_pays = np.where(self_funded, 0.0, amounts - tariff)
     m.ledger.charge(category, Payer.SELF_FUNDED, float(self_pays.sum()))
     charge_council(m, category, ids, council_pays)
+    return self_pays, self_funded
+
+
+def spend_down(m, ids: np.ndarray, paid: np.ndarray) -> None:
+    """Care-home fees come out of savings, then out of the home's value, so a self-funder
+    spends down to the upper limit and the council takes over (then the tariff, down to the
+    lower limit). Home-care charges are not taken from capital: people's income meets most
+    of them, and the model has no income."""
+    pop = m.pop
+    from_savings = np.minimum(paid, pop.capital[ids])
+    pop.capital[ids] -= from_savings
+    pop.housing[ids] = np.maximum(pop.housing[ids] - (paid - from_savings), 0.0)

@@ -29,6 +29,7 @@ DETAIL_COUNTS = (
     "clinical_bed_days", "overnight_admissions", "consultations_multimorbid", "person_days_multimorbid",
     "discharges_with_new_need", "waiting_list_council", "budget_squeeze_weeks",
     "over_capacity_bed_days", "bed_capacity_days", "hospital_full_weeks", "sent_home_no_bed",
+    "care_home_days_self_funded",
 )
 
 

@@ -27,6 +27,7 @@ def facts(by_year: pd.DataFrame) -> dict[str, float]:
         "readmission_28d_share": t["readmissions_28d"] / max(t["discharges"], 1),
         "consultations_per_person_year_multimorbid": t["consultations_multimorbid"] / (t["person_days_multimorbid"] / DAYS_PER_YEAR),
         "admission_growth_per_year": growth,
+        "self_funded_share_of_care_home_days": t["care_home_days_self_funded"] / max(t["care_home_days"], 1),
         "care_home_admissions_per_person_year": t["care_home_admissions"] / (t["person_days"] / DAYS_PER_YEAR),
         "home_care_hours_per_person_year": t["home_care_hours"] / (t["person_days"] / DAYS_PER_YEAR),
         "unmet_need_share_of_days": t["unmet_need_days"] / t["person_days"],

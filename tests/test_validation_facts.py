@@ -44,6 +44,7 @@ def mean_fact(runs, name):
     ("length_of_stay_overnight", 6, 13),  # row 27
     ("readmission_28d_share", 0.12, 0.18),  # row 31
     ("consultations_per_person_year_multimorbid", 7, 12),  # row 23
+    ("self_funded_share_of_care_home_days", 0.25, 0.50),  # row 40 (0.37; 0.25-0.50)
     ("admission_growth_per_year", 0.015, 0.045),  # row 26 (0.02-0.04), 5-year fit is noisy
 ])
 def test_baseline_reproduces_published_rates(siloed, name, low, high):
