@@ -50,3 +50,40 @@ def test_an_unreachable_scheduler_is_a_clear_error():
 
     with pytest.raises(ExperimentError, match="--scheduler tcp://127.0.0.1:9: cannot reach a Dask scheduler"):
         DaskBackend("tcp://127.0.0.1:9", timeout=1)
+
+
+def test_a_worker_lost_mid_sweep_loses_no_run(tmp_path):
+    """Kill one of two worker processes while runs are in flight: the scheduler reruns its
+    tasks on the other (or on the worker its nanny restarts), and the sweep still ends with
+    exactly one result per run, identical to a local sweep."""
+    import os
+    import signal
+    import threading
+    import time
+
+    path = write_experiment(tmp_path, design={"method": "latin", "samples": 6, "seed": 9}, replications=1,
+                            patients=3000, years=3)
+    reference = run_sweep(path, tmp_path / "local", workers=2, progress=False)
+    assert reference.complete and reference.ran == 6
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None, silence_logs=50) as cluster, \
+            distributed.Client(cluster, set_as_default=False) as client:
+        pids_before = set(client.run(os.getpid).values())
+        outcome = {}
+        sweeping = threading.Thread(target=lambda: outcome.update(
+            report=run_sweep(path, tmp_path / "dask", scheduler=cluster.scheduler_address, progress=False)))
+        sweeping.start()
+        parts = tmp_path / "dask" / "parts"
+        deadline = time.monotonic() + 120
+        while not (parts.exists() and any(parts.iterdir())) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        victim = sorted(pids_before)[0]
+        os.kill(victim, signal.SIGKILL)  # while runs are still in flight
+        done_when_killed = len(list(parts.iterdir()))
+        sweeping.join(timeout=300)
+        assert not sweeping.is_alive()
+        pids_after = set(client.run(os.getpid).values())
+    assert done_when_killed < 6 and victim not in pids_after
+    report = outcome["report"]
+    assert report.complete and report.failures == []
+    same_files(tmp_path / "local", tmp_path / "dask")
