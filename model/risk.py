@@ -38,6 +38,9 @@ class RiskFactors:
 
         mortality = np.exp2((age - 75) / mort.age_doubling_years)
         mortality *= mort.rate_at_75
+        # rate_at_75 is for men and women together: men above it, women below.
+        both = (1.0 + mort.male_rr) / 2.0
+        mortality *= np.where(pop.view("sex") == 1, 1.0 / both, mort.male_rr / both)
         mortality *= (mort.frailty_rr_per_level ** np.arange(4))[frailty]
         self.death_at_home = weekly_probability(mortality)
         self.death_in_care_home = weekly_probability(mortality * mort.care_home_rr)

@@ -43,3 +43,25 @@ def test_generated_people_are_adults_with_a_condition_and_reproducible():
     b, _ = generate_people(area, RandomStreams(5), 3000, 0, day=0)
     assert (a["n_conditions"] >= 1).all() and (a["age"] >= 18).all()
     assert all(np.array_equal(a[k], b[k]) for k in a)
+
+
+def test_men_die_at_a_higher_rate_than_women_of_the_same_age_and_frailty():
+    """Row 33: life expectancy at 65 is 18.8 years for men and 21.1 for women; rate_at_75
+    stays the rate for men and women together."""
+    from model.api import build_model
+
+    def weekly_death_chance(male_rr):
+        m = build_model("siloed", patients=2000, seed=3, overrides={"area.mortality.male_rr": male_rr})
+        pop = m.pop
+        pop.age[:pop.size], pop.frailty[:pop.size] = 80.0, 1
+        m.risks.refresh(m)
+        alive, sex = pop.view("alive"), pop.view("sex")
+        return m.risks.death_at_home[alive & (sex == 0)], m.risks.death_at_home[alive & (sex == 1)]
+
+    men, women = weekly_death_chance(1.25)
+    assert len(men) > 100 and len(women) > 100
+    np.testing.assert_allclose(men / women[0], 1.25, rtol=1e-3)
+    np.testing.assert_allclose(women, women[0])
+    same_men, same_women = weekly_death_chance(1.0)
+    np.testing.assert_allclose(same_men, same_women[0])
+    np.testing.assert_allclose((men[0] + women[0]) / 2, same_men[0], rtol=1e-3)
