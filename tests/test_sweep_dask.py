@@ -66,7 +66,7 @@ def test_a_worker_lost_mid_sweep_loses_no_run(tmp_path):
     reference = run_sweep(path, tmp_path / "local", workers=2, progress=False)
     assert reference.complete and reference.ran == 6
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None, silence_logs=50) as cluster, \
+                                  dashboard_address=":0", silence_logs=50) as cluster, \
             distributed.Client(cluster, set_as_default=False) as client:
         pids_before = set(client.run(os.getpid).values())
         outcome = {}
