@@ -115,3 +115,19 @@ def test_a_duplicate_is_another_organisations_visit_for_the_same_episode_within_
     assert reg.record(one, 12, Purpose.FUNCTIONAL, Organisation.COMMUNITY_HEALTH, 1)[0]  # council served it at day 10
     assert not reg.record(one, 60, Purpose.FUNCTIONAL, Organisation.COUNCIL, 1)[0]  # outside the window
     assert not reg.record(one, 61, Purpose.FUNCTIONAL, Organisation.COMMUNITY_HEALTH, 2)[0]  # a new episode
+
+
+def test_care_home_residents_are_as_old_and_frail_as_real_ones():
+    """Residents average about 85 and about a third die each year (ONS; LaingBuisson);
+    younger, fitter residents would pile up for years and inflate council costs."""
+    from model.api import build_model
+    from model.population import Package
+
+    m = build_model("siloed", patients=6000, seed=4)
+    m.run_for(2 * 52)
+    pop = m.pop
+    residents = np.flatnonzero(pop.view("alive") & np.isin(pop.view("package"), (Package.RESIDENTIAL, Package.NURSING)))
+    assert len(residents) > 20
+    assert 78 < pop.age[residents].mean() < 90
+    yearly_death = 1 - (1 - m.risks.death_in_care_home[residents]) ** 52
+    assert 0.2 < yearly_death.mean() < 0.5
