@@ -44,6 +44,7 @@ _NAMES = {
     "duplicate_needs_assessments": "duplicate needs assessments",
     "delayed_bed_days_nhs": "delayed bed days waiting for NHS services",
     "delayed_bed_days_social_care": "delayed bed days waiting for social care",
+    "sent_home_no_bed": "people sent home from A&E for want of a bed",
 }
 
 # Shorter names for plot titles and axes, where the full name would not fit.

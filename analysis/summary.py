@@ -164,15 +164,28 @@ def first_year_sentence(comparison) -> str | None:
     return f"In year 1 alone, emergency admissions changed by {d.interval_text()}: {verdict}."
 
 
+def bed_pressure_sentence(comparison, a: str, b: str, years: int) -> str | None:
+    """People A&E sent home because the beds were full: why bed days saved by shorter
+    delays need not all show up as fewer bed days (freed beds are refilled)."""
+    d = difference(comparison, "sent_home_no_bed")
+    if d is None or d.none_in_either:
+        return None
+    sentence = metric_sentence(d, a, b, years)
+    if d.clear and d.diff < 0:
+        sentence += " Beds freed under " + b + " are partly refilled by admissions a full hospital would have refused."
+    return sentence
+
+
 def summary_sentences(comparison) -> list[str]:
-    """The plain-language summary, headline metric by headline metric, then the budgets."""
+    """The plain-language summary, headline metric by headline metric, then beds, then the budgets."""
     a, b = arm_scenarios(comparison)
     years = int(comparison.runs["year"].nunique())
     lines = [metric_sentence(d, a, b, years) for d in headline_differences(comparison)]
     extra = first_year_sentence(comparison)
     if extra:
         lines.insert(1, extra)
-    return lines + budget_sentences(comparison, years)
+    beds = bed_pressure_sentence(comparison, a, b, years)
+    return lines + ([beds] if beds else []) + budget_sentences(comparison, years)
 
 
 def headline_table(comparison, metrics=HEADLINE, patients: int | None = None) -> pd.DataFrame:

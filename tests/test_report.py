@@ -110,6 +110,13 @@ def test_the_summary_says_no_change_exactly_where_the_real_interval_spans_zero(c
     assert any("Who pays" in s or "changes in cost" in s for s in sentences)
 
 
+def test_the_summary_reports_people_sent_home_for_want_of_a_bed(comparison):
+    row = json_totals(comparison)["sent_home_no_bed"]
+    line = [s for s in summary_sentences(comparison) if "for want of a bed" in s]
+    assert row["mean_a"] + row["mean_b"] > 0 and len(line) == 1
+    assert (NO_CHANGE in line[0]) == (row["ci_low"] <= 0 <= row["ci_high"])
+
+
 def test_report_shows_parameters_sources_and_provenance(comparison, html):
     assert "arrangement.joint_assessment.strength" in html  # differs between siloed and integrated
     assert "Source of the default" in html
