@@ -5,8 +5,9 @@ every day is a delayed bed day (a delayed transfer of care), billed as an excess
 the first `stay_delay_nhs` of those days are the NHS's (ward assessment, onward NHS care,
 hand-offs, patient choice), the rest social care's (assessment, package, placement).
 
-Beds are limited: occupancy above the beds is counted as over-capacity bed days, and while
-a hospital is full A&E admits fewer people (crisis.py).
+Beds are limited: occupancy above the beds is counted as over-capacity bed days, and as a
+hospital fills past `admission_pressure_from` A&E admits fewer people (admission_cut, used
+by crisis.py).
 """
 from __future__ import annotations
 
