@@ -36,14 +36,17 @@ class Hospital(mesa.Agent):
         super().__init__(model)
         self.number = number
         self.beds = 0.0
-        self.occupied_beds = 0
         self.delayed_patients = 0
         self.recent_occupancy: deque[int] = deque(maxlen=self.PRESSURE_WEEKS)
 
     def record_week_end(self, occupied: int, delayed: int) -> None:
-        self.occupied_beds = occupied
         self.delayed_patients = delayed
         self.recent_occupancy.append(occupied)
+
+    @property
+    def occupied_beds(self) -> int:
+        """Beds occupied at the end of the last week."""
+        return self.recent_occupancy[-1] if self.recent_occupancy else 0
 
     @property
     def occupancy(self) -> float:

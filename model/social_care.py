@@ -42,8 +42,11 @@ def payer_of_care(m, ids: np.ndarray, care_home) -> np.ndarray:
 
 def weekly_tariff(m, ids: np.ndarray, care_home) -> np.ndarray:
     """What someone between the capital limits pays a week towards council-funded care."""
-    ctx = m.config.area.context
-    assessable = assessable_capital(m, ids, care_home)
+    return _tariff(assessable_capital(m, ids, care_home), m.config.area.context)
+
+
+def _tariff(assessable: np.ndarray, ctx) -> np.ndarray:
+    """1 GBP a week per whole 250 GBP above the lower limit; none above the upper (self-funders)."""
     over = np.clip(assessable - ctx.means_test_lower, 0, None)
     return np.where(assessable > ctx.means_test_upper, 0.0, np.floor(over / 250.0))
 
@@ -238,8 +241,10 @@ def _charge_with_means_test(m, category: str, ids, amounts, premium: float,
                             care_home: bool) -> tuple[np.ndarray, np.ndarray]:
     """Charge a week of care by the means test; returns what each person paid themselves,
     and who paid in full (the self-funders)."""
-    self_funded = is_self_funder(m, ids, care_home)
-    tariff = np.minimum(weekly_tariff(m, ids, care_home), amounts)
+    ctx = m.config.area.context
+    assessable = assessable_capital(m, ids, care_home)  # once: this runs every week for everyone in care
+    self_funded = assessable > ctx.means_test_upper
+    tariff = np.minimum(_tariff(assessable, ctx), amounts)
     self_pays = np.where(self_funded, amounts * (1 + premium), tariff)
     council_pays = np.where(self_funded, 0.0, amounts - tariff)
     m.ledger.charge(category, Payer.SELF_FUNDED, float(self_pays.sum()))

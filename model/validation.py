@@ -33,3 +33,9 @@ def facts(by_year: pd.DataFrame) -> dict[str, float]:
         "unmet_need_share_of_days": t["unmet_need_days"] / t["person_days"],
         "deaths_per_person_year": t["deaths"] / (t["person_days"] / DAYS_PER_YEAR),
     }
+
+
+def nhs_care_cost(by_year: pd.DataFrame) -> float:
+    """NHS spending over a run, leaving aside money moved into a pooled budget (which pays
+    for care the council would otherwise buy): the cost austerity may shift to the NHS."""
+    return float(by_year["cost_nhs"].sum() - by_year["cost_pooled_budget_transfer__nhs"].sum())

@@ -11,6 +11,7 @@ import numpy as np
 from scipy import stats
 
 from model.api import run
+from model import validation
 from model.validation import facts
 
 PEOPLE, YEARS = 10_000, 5
@@ -31,8 +32,7 @@ def relative_change(a, b, column: str) -> np.ndarray:
 
 
 def nhs_care_cost(runs) -> np.ndarray:
-    """NHS spending over the run, leaving aside money moved through a pooled budget."""
-    return per_year(runs, "cost_nhs").sum(axis=1) - per_year(runs, "cost_pooled_budget_transfer__nhs").sum(axis=1)
+    return np.array([validation.nhs_care_cost(r) for r in runs])
 
 
 def main() -> None:
