@@ -9,10 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from model.scenario import ScenarioError
@@ -66,32 +63,12 @@ def overrides_from(args) -> dict:
     return dict(parse_assignment(item) for item in args.overrides)
 
 
-def write_atomically(out_dir: Path, write) -> None:
-    """Write a folder's files into a temporary sibling, then move it into place whole.
-
-    Why: a failure part-way must leave no partial output, and an existing folder is only
-    replaced once the new one is complete.
-    """
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
-        write(staging)
-        if out_dir.exists():
-            backup = out_dir.with_name(f".{out_dir.name}.old")
-            shutil.rmtree(backup, ignore_errors=True)
-            os.replace(out_dir, backup)
-            os.replace(staging, out_dir)
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            os.replace(staging, out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
 def cmd_run(args) -> int:
+    from experiments.output_folder import check_output_folder, write_output_folder
     from model.api import resolve, run
 
+    if args.out:
+        check_output_folder(args.out, "run", args.force)
     scenario = resolve(args.scenario, overrides_from(args), args.patients)
     result = run(scenario, years=args.years, seed=args.seed, event_log=args.event_log)
     if args.out:
@@ -103,7 +80,7 @@ def cmd_run(args) -> int:
                 result.events.to_parquet(folder / "events.parquet", index=False)
             (folder / "meta.json").write_text(json.dumps(result.meta, indent=2, default=str))
 
-        write_atomically(Path(args.out), write)
+        write_output_folder(args.out, "run", write, args.force)
     if args.json:
         print(json.dumps(result.headline(), default=str))
     else:
@@ -157,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_options(run)
     run.add_argument("--seed", type=whole_number, default=1, help="random seed (default 1)")
     run.add_argument("--out", metavar="DIR", help="write by_year.parquet, totals.parquet and meta.json here")
+    run.add_argument("--force", action="store_true",
+                     help="replace an --out folder that holds an earlier run's results (never other files)")
     run.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     run.add_argument("--event-log", action="store_true", help="keep the per-person event log (written with --out)")
     run.set_defaults(handler=cmd_run)

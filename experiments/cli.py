@@ -24,6 +24,10 @@ def fraction(text: str) -> float:
 def cmd_compare(args) -> int:
     from experiments.compare import compare
 
+    if args.out:
+        from experiments.output_folder import check_output_folder
+
+        check_output_folder(args.out, "comparison", args.force)
     if args.report:
         write_report = _report_writer()
     replications = args.replications or (3 if args.precision else 10)
@@ -31,7 +35,7 @@ def cmd_compare(args) -> int:
                          patients=args.patients, overrides=overrides_from(args), workers=args.workers,
                          seed0=args.seed, max_replications=args.max_replications, progress=not args.no_progress)
     if args.out:
-        comparison.save(Path(args.out))
+        comparison.save(Path(args.out), force=args.force)
     if args.report:
         write_report(comparison, Path(args.report))
     if args.json:
@@ -165,6 +169,8 @@ def add_cli(subparsers) -> None:
     comp.add_argument("--workers", type=positive_int, help="local processes (default: one per core)")
     comp.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     comp.add_argument("--out", metavar="DIR", help="write runs.parquet, summary.parquet and meta.json here")
+    comp.add_argument("--force", action="store_true",
+                      help="replace an --out folder that holds an earlier comparison (never other files)")
     comp.add_argument("--report", metavar="FILE.html", help="write an HTML report of the comparison")
     comp.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     comp.set_defaults(handler=cmd_compare)

@@ -56,16 +56,19 @@ class Comparison:
                 by_year.setdefault(row["metric"], []).append({"year": int(row["period"]), **values})
         return {"meta": self.meta, "totals": totals, "by_year": by_year}
 
-    def save(self, folder: str | Path) -> Path:
-        """Write runs.parquet, summary.parquet and meta.json into `folder`, all or nothing."""
-        from carepath_cli import write_atomically
+    def save(self, folder: str | Path, force: bool = False) -> Path:
+        """Write runs.parquet, summary.parquet and meta.json into `folder`, all or nothing.
+
+        An existing folder is replaced only if it holds an earlier comparison and `force`.
+        """
+        from experiments.output_folder import write_output_folder
 
         def write(staging: Path) -> None:
             self.runs.to_parquet(staging / "runs.parquet", index=False)
             self.summary.to_parquet(staging / "summary.parquet", index=False)
             (staging / "meta.json").write_text(json.dumps(self.meta, indent=2, default=str), encoding="utf-8")
 
-        write_atomically(Path(folder), write)
+        write_output_folder(folder, "comparison", write, force)
         return Path(folder)
 
 

@@ -92,7 +92,7 @@ def test_meta_records_everything_needed_to_reproduce(comparison):
 
 def test_save_and_load_round_trip(comparison, tmp_path):
     comparison.save(tmp_path / "c")
-    assert sorted(p.name for p in (tmp_path / "c").iterdir()) == ["meta.json", "runs.parquet", "summary.parquet"]
+    assert sorted(p.name for p in (tmp_path / "c").iterdir()) == [".carepath-output", "meta.json", "runs.parquet", "summary.parquet"]
     again = load_comparison(tmp_path / "c")
     pd.testing.assert_frame_equal(again.runs, comparison.runs)
     pd.testing.assert_frame_equal(again.summary, comparison.summary)
