@@ -32,6 +32,8 @@ WORDS = {
     Event.REABLEMENT_END: "reablement ended",
     Event.SELF_ARRANGED_CARE: "arranged and paid for their own care",
     Event.SENT_HOME_NO_BED: "sent home from A&E: they needed a bed but the hospital was full",
+    Event.INTERMEDIATE_CARE_START: "left hospital for a few weeks of NHS rehabilitation (intermediate care)",
+    Event.INTERMEDIATE_CARE_END: "intermediate care ended",
 }
 ORGANISATIONS = {"gp_practice": "the GP practice", "hospital": "the hospital", "council": "the council",
                  "community_health": "community health", "integrated_team": "the integrated team",

@@ -29,7 +29,7 @@ def experiment(folder: Path, runs: int, patients: int, years: int) -> Path:
     points = max(1, runs // 2)
     data = {
         "name": "bench_sweep", "base": "siloed",
-        "parameters": {"area.crisis.rate_65_plus_home": {"low": 0.2, "high": 0.35},
+        "parameters": {"area.crisis.rate_at_75": {"low": 0.10, "high": 0.18},
                        "area.hospital.length_of_stay_mean": {"low": 6, "high": 13}},
         "design": {"method": "latin", "samples": points, "seed": 1},
         "replications": runs // points, "years": years, "patients": patients,

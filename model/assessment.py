@@ -1,14 +1,18 @@
-"""Assessment: who visits to find out what a person with a new need requires.
+"""Assessment: who visits to find out what a person with a need requires.
 
-Siloed (MODEL.md s3): each organisation assesses for itself. The GP refers to community
-health (a health OT's functional assessment and a district nurse's needs history) and
-signposts to council social care (a social worker's needs assessment and a social-care
-OT's functional assessment). When an organisation's turn comes and another has already
-served a purpose in this episode, it repeats the visit with the repeat probability
-(row 37), which a shared record lowers and each boundary crossed raises; otherwise it
-relies on the other's findings. Integrated: a joint or trusted assessment by one visit
-serves both purposes, and a single point of access stops referrals being lost or slow.
-Duplicates are then judged from the visits actually made (duplicates.py).
+Siloed (docs/ODD.md, submodel 7.6): each organisation assesses for itself. The GP refers to
+community health (a health OT's functional assessment and a district nurse's needs history)
+and signposts to council social care (a social worker's needs assessment and a social-care
+OT's functional assessment). A signpost can be lost between services, or take a while to
+turn into a referral (`signpost_dropout`, `referral_delay_days`: siloed frictions, swept as
+uncertainties). When an organisation's turn comes and another has already served a purpose
+in this episode, it repeats the visit with the repeat probability, which a shared record
+lowers and each boundary crossed raises. Integrated: a joint or trusted assessment by one
+visit serves both purposes, and a single point of access stops referrals being lost or slow.
+
+Assessors are a capacity: each service sees as many people a week as its staff allow, so
+waits emerge from the queue (stage AWAITING_ASSESSMENT is owned here). What the council
+then decides is care_decision.py's.
 """
 from __future__ import annotations
 
@@ -16,9 +20,13 @@ from enum import IntEnum
 
 import numpy as np
 
-from model import discharge, needs, social_care
+from model import care_decision, hospital, private_care
 from model.costs import Payer
 from model.eventlog import Event, Organisation, Purpose
+from model.means_test import charge_council
+from model.needs import Stage, has_open_need, set_stage
+from model.population import Place
+from model.queues import tally_waits
 from model.timing import whole_days
 
 
@@ -64,46 +72,47 @@ def record_visit(m, ids, day, purpose: Purpose, org: Organisation, payer: Payer,
     m.tally.add("duplicate_visits", n_dup)
     m.tally.add("duplicate_ot_visits" if purpose == Purpose.FUNCTIONAL else "duplicate_needs_assessments", n_dup)
     if category is not None and payer == Payer.COUNCIL:
-        social_care.charge_council(m, category, ids, unit_cost)
+        charge_council(m, category, ids, unit_cost)
     elif category is not None:
         m.ledger.charge(category, payer, unit_cost * len(ids))
     m.log.record(ids, day, Event.ASSESSMENT_VISIT, org, payer, unit_cost if category else 0.0, purpose,
                  duplicate, episode)
 
 
-def refer_from_community(m, ids: np.ndarray, day) -> None:
-    """Route a new need at home to assessment, by the arrangement in force."""
+def take_referrals(m) -> None:
+    """Route this week's new needs at home to assessment, by the arrangement in force."""
     pop, area, streams, week = m.pop, m.config.area, m.streams, m.week
-    day = np.broadcast_to(np.asarray(day), ids.shape)
-    private = social_care.outside_council_pathway(m, ids)
-    social_care.self_arrange(m, ids[private], day[private])
+    ids, day = m.referrals.take()
+    current = pop.alive[ids] & (pop.stage[ids] == Stage.REFERRED) & (pop.place[ids] == Place.HOME)
+    ids, day = ids[current], day[current]
+    if len(ids) == 0:
+        return
+    private = private_care.outside_council_pathway(m, ids)
+    private_care.arrange(m, ids[private], day[private])
     joint = ~private & m.levers.applies("joint_assessment", streams, "assess.joint", week, pop, ids)
-    sc = area.social_care
-    # The council's squeeze slows its own assessments, not community health's.
-    base_wait = streams.exponential("assess.ready", week, ids, sc.assessment_days)
-    council_wait = whole_days(base_wait * (1 + sc.squeeze_delay_multiplier * m.squeeze_of(ids)))
-    enqueue_council(m, ids[joint], day[joint] + council_wait[joint], Route.JOINT)
+    enqueue_council(m, ids[joint], day[joint], Route.JOINT)
 
     health = ~joint
-    health_wait = whole_days(base_wait)
-    m.community.assessment_queue.add(ids[health], day[health] + health_wait[health], pop.episode[ids[health]],
-                                     Route.HEALTH)
+    m.community.assessment_queue.add(ids[health], day[health], pop.episode[ids[health]], Route.HEALTH)
     m.log.record(ids[health], day[health], Event.REFERRAL_SENT, Organisation.COMMUNITY_HEALTH)
 
+    sc = area.social_care
     social = health & ~private
     spa = m.levers.applies("single_point_of_access", streams, "assess.spa", week, pop, ids) & social
     lost = social & ~spa & streams.bernoulli("assess.signpost_lost", week, ids, sc.signpost_dropout)
     m.tally.add("referrals_lost", int(lost.sum()))
     m.log.record(ids[lost], day[lost], Event.REFERRAL_LOST, Organisation.COUNCIL)
+    set_stage(m, ids[lost], Stage.UNMET, day[lost])
     reaches = social & ~lost
     delay = np.where(spa, 0, whole_days(streams.exponential("assess.referral_delay", week, ids,
                                                             sc.referral_delay_days)))
-    enqueue_council(m, ids[reaches], day[reaches] + delay[reaches] + council_wait[reaches], Route.SOCIAL)
+    enqueue_council(m, ids[reaches], day[reaches] + delay[reaches], Route.SOCIAL)
 
 
 def enqueue_council(m, ids: np.ndarray, ready_day: np.ndarray, route: Route) -> None:
     """Put people on their own council's assessment waiting list."""
     pop = m.pop
+    set_stage(m, ids, Stage.AWAITING_ASSESSMENT, ready_day)
     for council in m.councils:
         here = pop.council[ids] == council.number
         council.assessment_queue.add(ids[here], ready_day[here], pop.episode[ids[here]], route)
@@ -111,20 +120,28 @@ def enqueue_council(m, ids: np.ndarray, ready_day: np.ndarray, route: Route) -> 
 
 
 def serve_assessments(m) -> None:
-    """This week's assessment visits, as far as each service's capacity allows."""
-    waiting = needs.open_need(m)
-    episode = m.pop.view("episode")
+    """This week's assessment visits, as far as each service's assessors allow."""
+    pop = m.pop
+    episode = pop.view("episode")
+    at_home_with_need = has_open_need(m) & (pop.view("place") == Place.HOME)
     served = m.community.assessment_queue.serve(m.week_start, m.week_end, m.community.weekly_assessments,
-                                                waiting, episode, carry_over=True)
-    health_assessment(m, served[0], served[1])
+                                                at_home_with_need, episode, carry_over=True)
+    tally_waits(m, "community_assessment", served)
+    health_assessment(m, served.person, served.day)
+    awaiting = pop.view("alive") & (pop.view("stage") == Stage.AWAITING_ASSESSMENT)
     for council in m.councils:
-        person, day, _, route, _ = council.assessment_queue.serve(
-            m.week_start, m.week_end, council.weekly_assessments, waiting, episode, carry_over=True,
-            first_route=Route.HOSPITAL)
-        for kind, handler in ((Route.JOINT, joint_assessment), (Route.SOCIAL, council_assessment),
-                              (Route.HOSPITAL, inpatient_assessment)):
-            here = route == kind
-            handler(m, person[here], day[here])
+        served = council.assessment_queue.serve(m.week_start, m.week_end, council.weekly_assessments, awaiting,
+                                                episode, carry_over=True, first_route=Route.HOSPITAL)
+        tally_waits(m, "council_assessment", served)
+        _, first = np.unique(served.person, return_index=True)  # one decision a person a week
+        once = np.zeros(len(served.person), bool)
+        once[first] = True
+        in_hospital = pop.place[served.person] == Place.HOSPITAL
+        for route, handler, where in ((Route.JOINT, joint_assessment, ~in_hospital),
+                                      (Route.SOCIAL, council_assessment, ~in_hospital),
+                                      (Route.HOSPITAL, inpatient_assessment, in_hospital)):
+            here = once & (served.route == route) & where
+            handler(m, served.person[here], served.day[here])
 
 
 def health_assessment(m, ids: np.ndarray, day: np.ndarray) -> None:
@@ -146,7 +163,7 @@ def council_assessment(m, ids: np.ndarray, day: np.ndarray) -> None:
     visit(m, ids, day, Purpose.FUNCTIONAL, Organisation.COUNCIL, Payer.COUNCIL, costs.ot_visit,
           "assess.social_ot_repeat")
     m.tally.add("assessments_council", len(ids))
-    social_care.decide(m, ids, day)
+    care_decision.decide(m, ids, day)
 
 
 def joint_assessment(m, ids: np.ndarray, day: np.ndarray) -> None:
@@ -162,13 +179,15 @@ def joint_assessment(m, ids: np.ndarray, day: np.ndarray) -> None:
     m.log.record(ids, day, Event.ASSESSMENT_VISIT, Organisation.INTEGRATED_TEAM, Payer.COUNCIL, 0.0,
                  Purpose.FUNCTIONAL, duplicate, m.pop.episode[ids])
     m.tally.add("assessments_joint", len(ids))
-    social_care.decide(m, ids, day)
+    care_decision.decide(m, ids, day, home_first=True)
 
 
 def inpatient_assessment(m, ids: np.ndarray, day: np.ndarray) -> None:
-    """The council assesses an inpatient who is medically fit, before discharge."""
+    """The council assesses a medically fit inpatient on the ward; anyone it will not serve leaves."""
     costs = m.config.area.costs
     visit(m, ids, day, Purpose.NEEDS, Organisation.COUNCIL, Payer.COUNCIL, costs.social_work_assessment,
           "assess.inpatient_repeat")
     m.tally.add("assessments_council", len(ids))
-    discharge.after_council_assessment(m, ids, day)
+    care_decision.decide(m, ids, day)
+    leaving = np.isin(m.pop.stage[ids], (Stage.NONE, Stage.UNMET))
+    hospital.ready_to_leave(m, ids[leaving], day[leaving])

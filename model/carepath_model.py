@@ -1,7 +1,7 @@
 """The care-pathway model: one local health and care economy, week by week.
 
 Mesa's Model orchestrates; organisations are Mesa agents; patients are numpy columns
-updated by one module per mechanism. `step()` below is the order of events in a week.
+updated by one module per mechanism. `WEEK` below is the order of events in a week.
 """
 from __future__ import annotations
 
@@ -9,20 +9,46 @@ import mesa
 import numpy as np
 from mesa.time.events import Schedule
 
-from model import (assessment, coordination, crisis, demography, discharge, hospital, needs,
-                   primary_care, social_care)
+from model import (assessment, care_homes, coordination, crisis, demography, discharge, home_care, hospital,
+                   intermediate_care, needs, primary_care, reablement)
 from model.costs import CostLedger, Payer
 from model.duplicates import VisitRegistry
 from model.eventlog import Event, EventLog
 from model.levers import Levers
-from model.organisations import (Commissioners, CommunityHealthProvider, CouncilSocialCare,
-                                 GPPractice, Hospital)
+from model.needs import ReferralInbox
+from model.organisations import CommunityHealthProvider, CouncilSocialCare, GPPractice, Hospital
 from model.population import Location, Package, Place, Population, generate_people, initial_care
 from model.randomness import RandomStreams
 from model.risk import RiskFactors
 from model.scenario import Scenario
 from model.tally import Tally
 from model.timing import DAYS_PER_WEEK, WEEKS_PER_YEAR, slow_process_due
+
+# Every four weeks, before the week's own events (timing.slow_process_due).
+SLOW_STEP = (
+    demography.entrants, demography.age_people, demography.new_conditions, demography.frailty_progression,
+    demography.carer_breakdown, needs.resolve_unmet_needs,
+)
+# The week, in order. Each mechanism hands people on through waiting lists; what it hands
+# on late in the week is taken up the next week.
+WEEK = (
+    primary_care.consultations,  # GP and nurse consultations, which can uncover a need
+    coordination.case_management,  # risk stratification and coordinators' contacts
+    crisis.crises,  # crises: rapid response at home, or A&E and admission
+    discharge.plan_discharges,  # the way out for those medically fit this week
+    assessment.take_referrals,  # this week's new needs at home, routed to assessment
+    assessment.serve_assessments,  # assessment visits and the council's decisions
+    intermediate_care.start_episodes,  # NHS intermediate care, as places allow
+    reablement.start_episodes,  # reablement, as places allow
+    home_care.start_packages,  # home care, as hours allow
+    care_homes.start_placements,  # care-home placements, as places allow
+    discharge.complete_discharges,  # those whose way out is ready leave
+    reablement.end_episodes,  # reablement ends: recovered, or assessed again at home
+    intermediate_care.week_of_care,  # a week of intermediate care; episodes end
+    home_care.week_of_care,  # a week of home care and its charges
+    care_homes.week_of_fees,  # a week of care-home fees and spend-down
+    hospital.count_week_end,  # bed days and occupancy
+)
 
 
 class CarePathModel(mesa.Model):
@@ -46,12 +72,14 @@ class CarePathModel(mesa.Model):
         self.ledger = CostLedger(years, area.costs.discount_rate)
         self.log = EventLog(event_log)
         self.levers = Levers(config.arrangement, area.context)
+        self.referrals = ReferralInbox()
         self.week = 0
         self.week_start = 0
         self.week_end = DAYS_PER_WEEK
 
         count = area.population.patients
         self.initial_people = count
+        self.capacity_scale = count / 1000  # capacities are per 1,000 people at the start, grown yearly
         self.pop = Population(capacity=int(count * 1.2) + 16)
         people, _ = generate_people(area, self.streams, count, 0, day=0)
         initial_care(area, self.streams, people, np.arange(count))
@@ -65,31 +93,22 @@ class CarePathModel(mesa.Model):
         self.hospitals = [Hospital(self, n) for n in range(area.organisations.hospitals)]
         self.community = CommunityHealthProvider(self)
         self.councils = [CouncilSocialCare(self, n, area.context) for n in range(area.organisations.councils)]
-        self.commissioners = Commissioners(self)
+        self._initial_lists = np.bincount(self.pop.view("gp_practice"), minlength=len(self.practices))
+        self._initial_catchments = np.bincount(self.pop.view("hospital"), minlength=len(self.hospitals))
+        self._initial_residents = np.bincount(self.pop.view("council"), minlength=len(self.councils))
         self.schedule_recurring(self.start_year, Schedule(interval=WEEKS_PER_YEAR, start=0.5))
 
     # --- the week -----------------------------------------------------------------------
     def step(self) -> None:
-        """One week, in this order."""
+        """One week: the slow processes every four weeks, then the week's events (WEEK)."""
         self._begin_week()
         demography.deaths(self)
-        if slow_process_due(self.week):  # every four weeks
-            demography.entrants(self)
-            demography.age_people(self)
-            demography.new_conditions(self)
-            demography.frailty_progression(self)
-            demography.carer_breakdown(self)
-            needs.resolve_unmet_needs(self)
+        if slow_process_due(self.week):
+            for process in SLOW_STEP:
+                process(self)
             self.risks.refresh(self)
-        primary_care.consultations(self)
-        coordination.case_management(self)
-        crisis.crises(self)
-        discharge.plan_discharges(self)
-        assessment.serve_assessments(self)
-        social_care.serve_packages(self)
-        discharge.complete_discharges(self)
-        social_care.ongoing_care(self)
-        hospital.count_week_end(self)
+        for mechanism in WEEK:
+            mechanism(self)
         self._end_week()
 
     def _begin_week(self) -> None:
@@ -111,15 +130,14 @@ class CarePathModel(mesa.Model):
         self._charge_back_office(people)
         for council in self.councils:
             council.budget.update(self.ledger, self.week % WEEKS_PER_YEAR, self.levers.pooled_share)
-        at_home = alive & (pop.view("place") == Place.HOME)
+        place = pop.view("place")
+        at_home = alive & (place == Place.HOME)
         self.tally.add("days_at_home", DAYS_PER_WEEK * int(at_home.sum()))
-        self.tally.add("unmet_need_days", DAYS_PER_WEEK * int((pop.view("unmet_need") & at_home).sum()))
+        self.tally.add("unmet_need_days", DAYS_PER_WEEK * int(needs.unmet_need(self).sum()))
         self.tally.add("person_days", DAYS_PER_WEEK * people)
-        old_home = at_home & (pop.view("age") >= 65)
-        self.tally.add("person_days_65_home", DAYS_PER_WEEK * int(old_home.sum()))
-        in_care_home = alive & (pop.view("place") == Place.CARE_HOME)
-        self.tally.add("person_days_care_home", DAYS_PER_WEEK * int(in_care_home.sum()))
-        multimorbid = alive & (pop.view("n_conditions") >= 2) & (pop.view("place") != Place.HOSPITAL)
+        self.tally.add("person_days_65_home", DAYS_PER_WEEK * int((at_home & (pop.view("age") >= 65)).sum()))
+        self.tally.add("person_days_care_home", DAYS_PER_WEEK * int((alive & (place == Place.CARE_HOME)).sum()))
+        multimorbid = alive & (pop.view("n_conditions") >= 2) & (place != Place.HOSPITAL)
         self.tally.add("person_days_multimorbid", DAYS_PER_WEEK * int(multimorbid.sum()))
         waiting = sum(len(c.assessment_queue) for c in self.councils)
         self.tally.add("waiting_list_council", waiting / WEEKS_PER_YEAR)
@@ -143,30 +161,41 @@ class CarePathModel(mesa.Model):
 
     # --- organisation-level events (Mesa's event list) ------------------------------------
     def start_year(self) -> None:
-        """At each year boundary: capacities and budgets are set for the coming year."""
+        """At each year boundary: capacities and budgets are set for the coming year.
+
+        Capacities are per 1,000 people at the start, shared out by each organisation's
+        starting list, catchment or residents. NHS capacities (GP appointments, beds, community
+        assessors, intermediate care) grow by `capacity.growth_per_year`; council-commissioned
+        ones (assessors, reablement, home-care hours, care-home places) grow with the council's
+        budget (`context.council_budget_growth`), and what a cut leaves of its money buys
+        fewer assessors, reablement places and home-care hours (budget.py).
+        """
         area = self.config.area
+        cap = area.capacity
         year = int(self.time // WEEKS_PER_YEAR) + 1
-        growth = (1 + area.capacity.growth_per_year) ** (year - 1)
-        pop = self.pop
-        alive = pop.view("alive")
-        per_1000 = self.initial_people / 1000 * growth
-        if not hasattr(self, "_initial_lists"):  # capacity follows the starting list, catchment and council sizes
-            self._initial_lists = np.bincount(pop.view("gp_practice")[alive], minlength=len(self.practices))
-            self._initial_catchments = np.bincount(pop.view("hospital")[alive], minlength=len(self.hospitals))
-            self._initial_residents = np.bincount(pop.view("council")[alive], minlength=len(self.councils))
+        nhs_growth = (1 + cap.growth_per_year) ** (year - 1)
         for practice, size in zip(self.practices, self._initial_lists):
-            practice.weekly_capacity = area.primary_care.capacity_per_1000_per_week * size / 1000 * growth
+            practice.weekly_capacity = area.primary_care.capacity_per_1000_per_week * size / 1000 * nhs_growth
         for hosp, size in zip(self.hospitals, self._initial_catchments):
-            hosp.beds = area.capacity.beds_per_1000 * size / 1000 * growth
-        self.community.weekly_assessments = area.capacity.community_assessments_per_1000_per_week * per_1000
-        residents = np.bincount(pop.view("council")[alive], minlength=len(self.councils))
+            hosp.beds = cap.beds_per_1000 * size / 1000 * nhs_growth
+        per_1000 = self.capacity_scale * nhs_growth
+        self.community.weekly_assessments = cap.community_assessments_per_1000_per_week * per_1000
+        self.community.intermediate_care_places = cap.intermediate_care_places_per_1000 * per_1000
+        pop = self.pop
+        residents = np.bincount(pop.view("council")[pop.view("alive")], minlength=len(self.councils))
         shares = self._initial_residents / max(self._initial_residents.sum(), 1)
+        pooled = self.pooled_share_in(year)
+        contribution = self.config.arrangement.pooled_budget.nhs_contribution
+        council_growth = (1 + area.context.council_budget_growth) ** (year - 1)
         for council, people, share in zip(self.councils, residents, shares):
-            council.budget.start_year(year, int(people))
-            bought = per_1000 * share * council.budget.purchasing_power(year, self.pooled_share_in(year))
-            council.weekly_assessments = area.capacity.social_care_assessments_per_1000_per_week * bought
-            council.home_care_hours_capacity = area.capacity.home_care_hours_per_1000_per_week * bought
-            council.care_home_places = area.capacity.care_home_places_per_1000 * per_1000 * share
+            council.budget.start_year(year, int(people), pooled, contribution)
+            funded = self.capacity_scale * share * council_growth  # what its budget's growth pays for
+            bought = funded * council.budget.purchasing_power()
+            council.weekly_assessments = cap.social_care_assessments_per_1000_per_week * bought
+            council.reablement_places = cap.reablement_places_per_1000 * bought
+            council.funded_scale = funded
+            council.home_care_hours_capacity = cap.home_care_hours_per_1000_per_week * bought
+            council.care_home_places = cap.care_home_places_per_1000 * funded
 
     def pooled_share_in(self, year: int) -> float:
         pooled = self.config.arrangement.pooled_budget
@@ -178,22 +207,6 @@ class CarePathModel(mesa.Model):
         return squeezes[self.pop.council[ids]]
 
     # --- reading the state ----------------------------------------------------------------
-    @property
-    def year(self) -> int:
-        return self.week // WEEKS_PER_YEAR + 1
-
-    @property
-    def day(self) -> int:
-        return self.week_end
-
-    @property
-    def population(self) -> Population:
-        return self.pop
-
-    def run_years(self, years: int) -> None:
-        for _ in range(years * WEEKS_PER_YEAR):
-            self.step()
-
     def tallies(self) -> dict[str, float]:
         """Running totals so far: counts and costs."""
         totals = self.tally.totals_so_far()
@@ -206,7 +219,7 @@ class CarePathModel(mesa.Model):
         pop = self.pop
         place = pop.view("place")
         loc = np.full(pop.size, Location.HOME, dtype=np.int8)
-        with_care = np.isin(pop.view("package"), (Package.HOME_CARE, Package.REABLEMENT))
+        with_care = (pop.view("package") == Package.HOME_CARE) | (pop.view("stage") == needs.Stage.IN_REABLEMENT)
         loc[(place == Place.HOME) & with_care] = Location.HOME_WITH_CARE
         loc[place == Place.CARE_HOME] = Location.CARE_HOME
         in_hospital = place == Place.HOSPITAL

@@ -1,8 +1,11 @@
 """Care coordination / case management: risk stratification picks the top-risk share for a
 named coordinator, who makes regular contacts and costs about 1,500 GBP a patient-year.
 
-The evidence (row 34) finds no significant effect on emergency admissions; the default
-relative risk is 1.00 and crisis.py applies whatever the scenario says, nothing more.
+The evidence finds no significant effect on emergency admissions (Stokes et al., PLoS ONE
+2015, 36 studies; Gravelle et al., BMJ 2007, Evercare; Roland et al. 2012: +9% in the
+integrated care pilots' case-managed patients): the default relative risk is 1.00 and
+crisis.py applies whatever the scenario says, nothing more. Its value is in experience,
+which the model does not measure (docs/ODD.md, known gaps).
 """
 from __future__ import annotations
 
@@ -14,12 +17,9 @@ from model.eventlog import Event, Organisation
 from model.population import Place
 from model.timing import WEEKS_PER_YEAR
 
-RESTRATIFY_EVERY_WEEKS = 13  # quarterly, as risk-stratification tools are typically rerun
-
-
 def case_management(m) -> None:
     pop = m.pop
-    if m.week % RESTRATIFY_EVERY_WEEKS == 0:
+    if m.week % m.config.arrangement.case_management.restratify_weeks == 0:
         stratify(m)
     managed = np.flatnonzero(pop.view("coordinator") & pop.view("alive"))
     cm = m.config.arrangement.case_management

@@ -1,7 +1,7 @@
 """Cost by payer and category, by year, and its net present value.
 
-Why a ledger: MODEL.md s5 asks for cost by payer (NHS, council, self-funded) and by
-category, undiscounted and discounted at the Green Book rate; keeping one matrix per year
+Why a ledger: the outputs are cost by payer (NHS, council, self-funded) and by category,
+undiscounted and discounted at the HM Treasury Green Book rate (3.5%); keeping one matrix per year
 makes "costs add up across payers and categories" true by construction and testable.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ class Payer(IntEnum):
 
 
 CATEGORIES = (
-    "gp", "ae", "inpatient", "excess_bed_days", "community", "assessments", "reablement",
+    "gp", "ae", "inpatient", "excess_bed_days", "community", "intermediate_care", "assessments", "reablement",
     "home_care", "care_homes", "coordination", "back_office", "integration_setup",
     "integration_running", "pooled_budget_transfer",
 )

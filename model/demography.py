@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import hospital, needs
+from model import crisis, hospital
 from model.eventlog import Event, Organisation
-from model.population import (CONDITION_FLAGS, Frailty, Package, Place, _FLAG_SHARE,
-                              _deprivation_offsets, generate_people, prevalence_curve)
+from model.needs import start_need
+from model.population import (FLAG_SHARE, Frailty, Package, Place, dementia_rate, deprivation_offsets,
+                              flag_share, generate_people, prevalence_curve)
 from model.timing import (DAYS_PER_WEEK, DAYS_PER_YEAR, SLOW_PROCESS_WEEKS, WEEKS_PER_YEAR,
                           weekly_probability)
 
@@ -19,32 +20,35 @@ def alive_ids(m) -> np.ndarray:
     return np.flatnonzero(m.pop.view("alive"))
 
 
-def death_probability(m) -> np.ndarray:
-    """This week's chance of death: Gompertz in age (row 33), raised by frailty (risk.py) and
-    by living in a care home."""
-    return np.where(m.pop.view("place") == Place.CARE_HOME, m.risks.death_in_care_home, m.risks.death_at_home)
-
-
 def deaths(m) -> None:
+    """Deaths at each person's own risk (risk.py). Many people are admitted as an emergency in
+    their last days (`end_of_life_admission_share`), so a share of deaths happen in hospital
+    (about 45% in England: Office for Health Improvement and Disparities, Palliative and end
+    of life care profiles, 2017-19)."""
     pop = m.pop
-    everyone = pop.person_id
-    p = death_probability(m)
-    dead = np.flatnonzero(pop.view("alive") & m.streams.bernoulli("death", m.week, everyone, p))
+    dead = np.flatnonzero(pop.view("alive") & m.streams.bernoulli("death", m.week, pop.person_id, m.risks.death))
     if len(dead) == 0:
         return
     day = m.week_start + m.streams.choice("death.day", m.week, dead, DAYS_PER_WEEK)
+    outside = pop.place[dead] != Place.HOSPITAL
+    last_days = outside & m.streams.bernoulli("death.end_of_life_admission", m.week, dead,
+                                              m.config.area.mortality.end_of_life_admission_share)
+    dying, dying_day = dead[last_days], day[last_days]
+    admit_day = m.week_start + np.floor(m.streams.uniform("death.admit_day", m.week, dying)
+                                        * (dying_day - m.week_start + 1)).astype(np.int64)
+    crisis.attend_ae(m, dying, admit_day)
+    hospital.admit(m, dying, admit_day, length_of_stay=dying_day - admit_day)
     in_hospital = pop.place[dead] == Place.HOSPITAL
     hospital.count_stay_days(m, dead[in_hospital], day[in_hospital])
+    m.tally.add("deaths_in_hospital", int(in_hospital.sum()))
     pop.alive[dead] = False
     pop.place[dead] = Place.DEAD
     pop.death_day[dead] = day
     pop.package[dead] = Package.NONE
     pop.home_care_hours[dead] = 0.0
-    pop.unmet_need[dead] = False
     pop.coordinator[dead] = False
-    pop.awaiting_discharge[dead] = False
     m.tally.add("deaths", len(dead))
-    m.log.record(dead, day, Event.DEATH)
+    m.log.record(dead, day, Event.DEATH, np.where(in_hospital, Organisation.HOSPITAL, Organisation.NONE))
 
 
 def entrants(m) -> None:
@@ -73,41 +77,48 @@ def age_people(m) -> None:
 
 
 def new_conditions(m) -> None:
-    """Multimorbidity progresses at the rate the age gradient of prevalence implies."""
+    """Multimorbidity progresses at the rate the age gradient of prevalence implies; dementia
+    starts at its own incidence by age."""
     pop, prev = m.pop, m.config.area.prevalence
     ids = alive_ids(m)
     alpha, beta = prevalence_curve(prev.multimorbid_65_74, prev.multimorbid_85_plus,
-                                   prev.deprivation_shift_years)
-    eff_age = pop.age[ids] + _deprivation_offsets(prev.deprivation_shift_years)[pop.deprivation[ids] - 1]
+                                   prev.deprivation_shift_years, m.config.area.population.oldest_age_decay_years)
+    eff_age = pop.age[ids] + deprivation_offsets(prev.deprivation_shift_years)[pop.deprivation[ids] - 1]
     rate = prev.new_condition_rate_scale * beta * np.exp(alpha + beta * (eff_age - 70))
     gained = ids[m.streams.bernoulli("condition.new", m.week, ids, weekly_probability(rate, SLOW_PROCESS_WEEKS))]
     pop.n_conditions[gained] += 1
-    for flag in CONDITION_FLAGS:
-        share70, per_decade = _FLAG_SHARE[flag]
-        share = np.clip(share70 * np.exp(per_decade * (pop.age[gained] - 70) / 10), 0, 0.9)
+    for flag in FLAG_SHARE:
         column = getattr(pop, flag)
-        column[gained] |= m.streams.bernoulli(f"condition.{flag}", m.week, gained, share)
+        column[gained] |= m.streams.bernoulli(f"condition.{flag}", m.week, gained,
+                                              flag_share(flag, pop.age[gained]))
+    # Dementia has its own incidence by age, so that its prevalence holds as people with it die.
+    free = ids[~pop.dementia[ids]]
+    incidence = dementia_rate(prev.dementia_incidence_at_80, prev.dementia_prevalence_doubling_years, pop.age[free])
+    onset = free[m.streams.bernoulli("condition.dementia", m.week, free,
+                                     weekly_probability(incidence, SLOW_PROCESS_WEEKS))]
+    pop.dementia[onset] = True
 
 
 def frailty_progression(m) -> None:
-    """People move up a frailty level; reaching moderate or severe can start a need."""
+    """People move up a frailty level; reaching moderate or severe can start a need for help
+    at home, or, for someone who already has home care, a reassessment of what they need."""
     pop, area = m.pop, m.config.area
+    prev = area.prevalence
     ids = alive_ids(m)
     ids = ids[pop.frailty[ids] < Frailty.SEVERE]
-    rate = area.prevalence.frailty_progression_rate * np.where(pop.age[ids] >= 65, 1.0, 0.3)
-    rate = rate * (1 + 0.1 * np.maximum(pop.n_conditions[ids] - 2, 0))
+    rate = prev.frailty_progression_rate * np.where(pop.age[ids] >= 65, 1.0, prev.frailty_progression_under_65_rr)
+    rate = rate * (1 + prev.frailty_progression_per_extra_condition * np.maximum(pop.n_conditions[ids] - 2, 0))
     worse = ids[m.streams.bernoulli("frailty.progress", m.week, ids, weekly_probability(rate, SLOW_PROCESS_WEEKS))]
     pop.frailty[worse] += 1
-    at_home = worse[(pop.place[worse] == Place.HOME) & (pop.package[worse] == Package.NONE)
-                    & (pop.frailty[worse] >= Frailty.MODERATE)]
+    at_home = worse[(pop.place[worse] == Place.HOME) & (pop.frailty[worse] >= Frailty.MODERATE)]
     declines = at_home[m.streams.bernoulli("frailty.need", m.week, at_home,
                                            area.population.need_on_frailty_progression)]
     day = m.week_start + m.streams.choice("frailty.need_day", m.week, declines, DAYS_PER_WEEK)
-    needs.start_need(m, declines, day)
+    start_need(m, declines, day)
 
 
 def carer_breakdown(m) -> None:
-    """An informal carer can no longer cope: the person now needs help at home."""
+    """An informal carer can no longer cope: the person now needs help at home, or more help."""
     pop = m.pop
     ids = np.flatnonzero(pop.view("alive") & pop.view("has_carer") & (pop.view("place") == Place.HOME))
     p = weekly_probability(m.config.area.population.carer_breakdown_rate, SLOW_PROCESS_WEEKS)
@@ -117,4 +128,4 @@ def carer_breakdown(m) -> None:
     pop.has_carer[broke] = False
     day = m.week_start + m.streams.choice("carer.day", m.week, broke, DAYS_PER_WEEK)
     m.log.record(broke, day, Event.CARER_BREAKDOWN, Organisation.NONE)
-    needs.start_need(m, broke[pop.package[broke] == Package.NONE], day[pop.package[broke] == Package.NONE])
+    start_need(m, broke, day)

@@ -1,6 +1,6 @@
 """Duplicate visits, found from what happened to each person.
 
-MODEL.md s5: a visit or assessment is a duplicate when its purpose, for the same person and
+A visit or assessment is a duplicate (docs/ODD.md, submodel 7.9) when its purpose, for the same person and
 the same episode of need, was already served by another organisation's visit within a
 window (default 28 days). This module keeps, per person, purpose and organisation, the
 day and episode of the last visit, and judges each new visit against every other

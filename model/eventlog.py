@@ -37,6 +37,8 @@ class Event(IntEnum):
     REABLEMENT_END = 21
     SELF_ARRANGED_CARE = 22
     SENT_HOME_NO_BED = 23
+    INTERMEDIATE_CARE_START = 24
+    INTERMEDIATE_CARE_END = 25
 
 
 class Organisation(IntEnum):

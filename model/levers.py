@@ -1,25 +1,67 @@
-"""Integration levers: how strong each is this week, whom it reaches, and what it costs.
+"""Integration levers: what each changes in the pathway, how strong it is this week, whom it
+reaches, and what it costs.
 
-Why a ramp: integration effects build over years (culture, shared systems, trust:
-parameters.csv row 36, integration lag about 3 years), and set-up costs come first. A
-lever's effect in a week is strength x partnership quality x the share of its ramp-up
-completed since its start year.
+`LEVERS` is the one registry of levers: the week's mechanisms read their effects by these
+names, and the workshop app, the parameter reference and the tests derive their lists and
+explanations from it. Why a ramp: integration effects build over years (culture, shared
+systems, trust; an integration lag of about 3 years, 2-10, in the Pioneer and Vanguard
+evaluations and at Torbay), and set-up costs come first. A lever's effect in a week is
+strength x partnership quality x the share of its ramp-up completed since its start year.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from model.costs import Payer
 
-RAMPED_LEVERS = ("joint_assessment", "shared_record", "single_point_of_access", "case_management",
-                 "integrated_discharge", "rapid_response", "shared_commissioning")
-# Who pays for running each lever (assumption: as these services were commissioned in
-# the seeds: assessment and access teams by councils, records and clinical teams by the NHS).
-LEVER_PAYER = {
-    "joint_assessment": Payer.COUNCIL, "shared_record": Payer.NHS,
-    "single_point_of_access": Payer.COUNCIL, "integrated_discharge": Payer.COUNCIL,
-    "rapid_response": Payer.NHS, "shared_commissioning": Payer.COUNCIL,
-}
+
+@dataclass(frozen=True)
+class Lever:
+    """One lever: who pays for running it, what it changes, and what the evidence says."""
+
+    name: str
+    payer: Payer | None  # None: no running cost of its own (case management charges per patient)
+    changes: str  # what it changes in the pathway, in plain English
+    evidence: str  # what evaluations found, in a sentence
+
+
+LEVERS = {lever.name: lever for lever in (
+    Lever("joint_assessment", Payer.COUNCIL,
+          "One visit by an integrated health and social care team assesses a need at home for both "
+          "organisations, instead of two or four separate visits, and offers reablement before any "
+          "long-term placement.",
+          "Duplicate visits fall quickly; trusted assessors cut care-home discharge delays in local "
+          "reports (no national trial)."),
+    Lever("shared_record", Payer.NHS,
+          "Organisations can read each other's assessments, so they repeat fewer of them.",
+          "No national quantification of repeated assessments; qualitative evidence that shared "
+          "records reduce them."),
+    Lever("single_point_of_access", Payer.COUNCIL,
+          "One call routes a referral to social care at once: none is lost between services or "
+          "delayed while a signposted person finds their way.",
+          "A recognised remedy for referrals lost between services; no trial of its effect."),
+    Lever("case_management", None,
+          "The highest-risk people at home get a named coordinator who contacts them every month.",
+          "No significant effect on admissions, costs or mortality (Stokes et al. 2015, 36 studies); "
+          "better experience."),
+    Lever("integrated_discharge", Payer.COUNCIL,
+          "Discharge to assess: people leave hospital as soon as a reablement place is free and are "
+          "assessed at home afterwards, rather than on the ward.",
+          "Assessment in hospital overstates long-term needs (NHS England, 2016); Torbay kept delays "
+          "minimal."),
+    Lever("rapid_response", Payer.NHS,
+          "A community team meets some crises at home within hours instead of A&E, as far as its "
+          "staff allow.",
+          "Admission avoidance at home is safe (Shepperd et al., Cochrane 2016); integration "
+          "evaluations saw no fall in emergency admissions."),
+    Lever("shared_commissioning", Payer.COUNCIL,
+          "The NHS and the council share commissioning support, removing back-office work done twice.",
+          "Seeds' figure: 25 GBP a head each for NHS and council commissioning support, partly duplicated."),
+)}
+# Levers whose effect ramps up from a start year (pooled budgets start at once: budget.py).
+RAMPED_LEVERS = tuple(LEVERS)
 WEEKS_PER_YEAR = 52
 
 
@@ -55,6 +97,13 @@ class Levers:
         pooled = self.arrangement.pooled_budget
         self.pooled_share = pooled.share if years_in >= pooled.start_year - 1 else 0.0
 
+    def reablement_places_per_1000(self) -> float:
+        """Reablement places that home-first levers bring with them, at their achieved strength:
+        discharge to assess and integrated teams send people home to be reabled, which needs
+        reablement staff (funded by the lever; each episode is still charged to the council)."""
+        return sum(getattr(self.arrangement, name).reablement_places_per_1000 * self.effect[name]
+                   for name in ("joint_assessment", "integrated_discharge"))
+
     def reach(self, pop, ids: np.ndarray) -> np.ndarray:
         """Which of these people the levers reach (everyone, or one condition's pathway)."""
         if self.dementia_only:
@@ -71,7 +120,7 @@ class Levers:
     def payer_for(self, name: str) -> Payer:
         """Who pays for a lever: the scenario's choice, or the body that usually runs it."""
         paid_by = {"nhs": Payer.NHS, "council": Payer.COUNCIL}.get(self.arrangement.integration_costs_paid_by)
-        return paid_by if paid_by is not None else LEVER_PAYER.get(name, Payer.NHS)
+        return paid_by if paid_by is not None else (LEVERS[name].payer or Payer.NHS)
 
     def charge_weekly_costs(self, ledger, week: int, people: int, reached: int) -> None:
         """Set-up costs over each lever's first year; running costs as it ramps up.
@@ -82,7 +131,7 @@ class Levers:
         """
         year = week // WEEKS_PER_YEAR + 1
         heads = reached if self.dementia_only else people
-        for name in LEVER_PAYER:
+        for name in (n for n, lever in LEVERS.items() if lever.payer is not None):
             lever = getattr(self.arrangement, name)
             strength = self._nominal(name)
             if strength <= 0:

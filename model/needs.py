@@ -1,9 +1,15 @@
-"""Episodes of need for help at home: how they start, and how they end unmet.
+"""Episodes of need for help: how they start, where each person is in theirs, how they end.
 
 Why episodes: a duplicate is a repeat "for the same person and the same episode of need"
-(MODEL.md s5), so every need for help gets a number; assessments, packages and waits all
-refer to it. A need starts after functional decline, a crisis, a hospital stay or a carer
-breaking down, and is either met by a service or goes on as unmet need until it resolves.
+(docs/ODD.md, submodel 7.9), so every need for help gets a number that assessments,
+packages and waits all refer to. Where a person is in their episode is one column,
+`Population.stage`; each stage is owned by one module (named below), and people move
+between stages through that module's waiting list, never by one module calling into
+another's internals.
+
+A need starts after functional decline, a crisis, a hospital stay or a carer breaking down.
+A need that starts at home goes into this week's referral inbox, which assessment.py reads;
+one that starts on a ward is handed to discharge planning by the caller.
 """
 from __future__ import annotations
 
@@ -12,76 +18,111 @@ from enum import IntEnum
 import numpy as np
 
 from model.eventlog import Event, Organisation
-from model.population import NO_DAY, Frailty, Package, Place
+from model.population import NO_DAY, Package, Place
 from model.timing import SLOW_PROCESS_WEEKS, weekly_probability
 
 
-class NeedKind(IntEnum):
-    NONE = 0
-    HOME_CARE = 1
-    CARE_HOME = 2
+class Stage(IntEnum):
+    """Where a person is in their episode of need, and the module that owns that stage."""
+
+    NONE = 0  # no open need
+    REFERRED = 1  # needs.py: in the referral inbox
+    AWAITING_ASSESSMENT = 2  # assessment.py: on an assessment waiting list
+    AWAITING_HOME_CARE = 3  # home_care.py: waiting for home-care hours
+    AWAITING_REABLEMENT = 4  # reablement.py: waiting for a reablement place
+    IN_REABLEMENT = 5  # reablement.py
+    AWAITING_CARE_HOME = 6  # care_homes.py: waiting for a care-home place
+    AWAITING_INTERMEDIATE_CARE = 7  # intermediate_care.py: an inpatient waiting for NHS onward care
+    IN_INTERMEDIATE_CARE = 8  # intermediate_care.py
+    ARRANGING_PRIVATELY = 9  # private_care.py: a self-funder buying care outside council pathways
+    UNMET = 10  # needs.py: refused, lost between services, or gone without
+    ON_WARD = 11  # discharge.py: an inpatient whose need is planned for when they are medically fit
 
 
-def open_need(m) -> np.ndarray:
+# Stages in which the need is being met by a service (the rest are waits or unmet).
+SERVED_STAGES = (Stage.IN_REABLEMENT, Stage.IN_INTERMEDIATE_CARE)
+
+
+class ReferralInbox:
+    """New needs at home this week, handed to assessment.py (a queue, not a call)."""
+
+    def __init__(self):
+        self._ids: list[np.ndarray] = []
+        self._days: list[np.ndarray] = []
+
+    def add(self, ids: np.ndarray, day: np.ndarray) -> None:
+        if len(ids):
+            self._ids.append(np.asarray(ids, dtype=np.int64))
+            self._days.append(np.broadcast_to(np.asarray(day, dtype=np.int64), np.shape(ids)).copy())
+
+    def take(self) -> tuple[np.ndarray, np.ndarray]:
+        """Everything referred since the last take, in the order it arrived."""
+        if not self._ids:
+            return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+        ids, days = np.concatenate(self._ids), np.concatenate(self._days)
+        self._ids, self._days = [], []
+        return ids, days
+
+
+def has_open_need(m) -> np.ndarray:
     """Per person: alive with a need not yet closed (what waiting lists check)."""
     pop = m.pop
-    return pop.view("alive") & (pop.view("need_since") != NO_DAY)
+    return pop.view("alive") & (pop.view("stage") != Stage.NONE)
+
+
+def unmet_need(m) -> np.ndarray:
+    """Per person: at home with an open need that no service is meeting yet."""
+    pop = m.pop
+    stage = pop.view("stage")
+    return ((stage != Stage.NONE) & (stage != Stage.IN_REABLEMENT) & (stage != Stage.IN_INTERMEDIATE_CARE)
+            & (pop.view("place") == Place.HOME) & (pop.view("package") == Package.NONE) & pop.view("alive"))
+
+
+def set_stage(m, ids: np.ndarray, stage: Stage, day) -> None:
+    m.pop.stage[ids] = stage
+    m.pop.stage_since[ids] = day
 
 
 def start_need(m, ids: np.ndarray, day, in_hospital: bool = False) -> np.ndarray:
     """Open a new episode for those without one; return who started one.
 
-    Community-route needs are referred for assessment at once; hospital needs are handed
-    to discharge planning by the caller.
+    Needs at home go to the referral inbox; a ward's are handed on by the caller. Someone
+    already in a care home has their needs met there.
     """
-    pop, area = m.pop, m.config.area
+    pop = m.pop
     ids = np.asarray(ids)
-    fresh = (pop.need_since[ids] == NO_DAY) & (pop.place[ids] != Place.CARE_HOME)
-    ids = ids[fresh]
-    day = np.broadcast_to(np.asarray(day), fresh.shape)[fresh] if np.ndim(day) else day
+    day = np.broadcast_to(np.asarray(day), ids.shape)
+    fresh = (pop.stage[ids] == Stage.NONE) & (pop.place[ids] != Place.CARE_HOME)
+    ids, day = ids[fresh], day[fresh]
     if len(ids) == 0:
         return ids
-    pop.need_since[ids] = day
     pop.episode[ids] += 1
-    to_care_home = m.streams.bernoulli("need.kind", m.week, ids, care_home_need_probability(m, ids))
-    # Someone whose home care no longer suffices needs more than home care: a care home,
-    # if they are old or frail enough to be placed; otherwise their package is reassessed.
-    has_home_care = pop.package[ids] == Package.HOME_CARE
-    placeable = (pop.frailty[ids] >= Frailty.MODERATE) & (pop.age[ids] >= area.social_care.care_home_min_age)
-    escalates = has_home_care & placeable
-    pop.need_kind[ids] = np.where(to_care_home | escalates, NeedKind.CARE_HOME, NeedKind.HOME_CARE)
-    pop.unmet_need[ids] = ~has_home_care & (not in_hospital)
+    pop.reablement_tried[ids] = False
     m.tally.add("need_episodes", len(ids))
     m.log.record(ids, day, Event.NEED_START)
-    if not in_hospital:
-        from model import assessment  # local import: assessment refers back to needs
-
-        assessment.refer_from_community(m, ids, day)
+    if in_hospital:
+        set_stage(m, ids, Stage.ON_WARD, day)
+    else:
+        set_stage(m, ids, Stage.REFERRED, day)
+        m.referrals.add(ids, day)
     return ids
 
 
-def care_home_need_probability(m, ids: np.ndarray) -> np.ndarray:
-    """The chance a new need is for a care home: rising steeply with age and frailty, and
-    with dementia, so that residents are as old and frail as real ones (and die as soon)."""
-    pop, sc = m.pop, m.config.area.social_care
-    p = m.config.area.hospital.care_home_need_share
-    p = p * sc.care_home_need_frailty_rr ** (pop.frailty[ids].astype(float) - Frailty.MODERATE)
-    p = p * 2.0 ** ((pop.age[ids] - 80.0) / sc.care_home_need_age_doubling_years)
-    p = p * np.where(pop.dementia[ids], sc.care_home_need_dementia_rr, 1.0)
-    return np.where(pop.age[ids] >= sc.care_home_min_age, np.minimum(p, 0.95), 0.0)
+def refer_again(m, ids: np.ndarray, day) -> None:
+    """An open need that a service has not resolved goes back for assessment at home."""
+    set_stage(m, ids, Stage.REFERRED, day)
+    m.referrals.add(ids, day)
 
 
 def close_need(m, ids: np.ndarray) -> None:
-    pop = m.pop
-    pop.need_since[ids] = NO_DAY
-    pop.unmet_need[ids] = False
-    pop.need_kind[ids] = NeedKind.NONE
+    m.pop.stage[ids] = Stage.NONE
+    m.pop.stage_since[ids] = NO_DAY
 
 
 def resolve_unmet_needs(m) -> None:
-    """Some unmet needs pass without services (recovery, family help)."""
-    pop = m.pop
-    ids = np.flatnonzero(pop.view("unmet_need") & pop.view("alive") & (pop.view("place") == Place.HOME))
+    """Some needs pass without services (recovery, family help), whether the person was
+    refused, lost between services or is still waiting at home; they leave any waiting list."""
+    ids = np.flatnonzero(unmet_need(m))
     p = weekly_probability(m.config.area.social_care.need_resolves_rate, SLOW_PROCESS_WEEKS)
     resolved = ids[m.streams.bernoulli("need.resolves", m.week, ids, p)]
     close_need(m, resolved)

@@ -2,6 +2,7 @@
 
 Patients are numpy columns (see population.py); the organisations are few, so they are
 ordinary Mesa agents that hold what is theirs: capacity, waiting lists and a budget.
+Capacities are set each year by CarePathModel.start_year.
 """
 from __future__ import annotations
 
@@ -61,12 +62,15 @@ class Hospital(mesa.Agent):
 
 
 class CommunityHealthProvider(mesa.Agent):
-    """District nurses, health OTs and rapid response: assesses people at home."""
+    """District nurses, health OTs, NHS intermediate care and rapid response."""
 
     def __init__(self, model):
         super().__init__(model)
         self.assessment_queue = ServiceQueue("community assessments")
+        self.intermediate_care_queue = ServiceQueue("intermediate care")
         self.weekly_assessments = 0.0
+        self.intermediate_care_places = 0.0
+        self.rapid_response_carry = 0.0
 
 
 class CouncilSocialCare(mesa.Agent):
@@ -76,16 +80,12 @@ class CouncilSocialCare(mesa.Agent):
         super().__init__(model)
         self.number = number
         self.assessment_queue = ServiceQueue("social care assessments")
+        self.reablement_queue = ServiceQueue("reablement")
         self.home_care_queue = ServiceQueue("home care packages")
         self.care_home_queue = ServiceQueue("care home places")
         self.weekly_assessments = 0.0
+        self.reablement_places = 0.0  # bought from the council's budget, set each year
+        self.funded_scale = 0.0  # thousands of people its budget serves this year (for lever-funded places)
         self.home_care_hours_capacity = 0.0
         self.care_home_places = 0.0
         self.budget = CouncilBudget(context)
-
-
-class Commissioners(mesa.Agent):
-    """NHS (CCG/ICB) and council commissioning, with back-office costs per head."""
-
-    def __init__(self, model):
-        super().__init__(model)

@@ -28,6 +28,12 @@ class Parameter:
     unit: str
     source: str
     choices: tuple[str, ...] = ()
+    uncertainty: tuple[float, float] | None = None  # the plausible range sweeps vary, for uncertainties
+
+    @property
+    def is_uncertain(self) -> bool:
+        """An uncertainty: a value we do not know well, with a documented range to sweep."""
+        return self.uncertainty is not None
 
     @property
     def allowed(self) -> str:
@@ -55,7 +61,13 @@ def _parse(row: dict[str, str]) -> Parameter:
     default = kind(float(raw)) if kind is int else kind(raw)
     low = float(row["low"]) if row["low"] else None
     high = float(row["high"]) if row["high"] else None
-    return Parameter(row["path"], kind, default, low, high, row["unit"], row["source"])
+    uncertainty = tuple(float(x) for x in row["uncertainty"].split("..")) if row["uncertainty"] else None
+    return Parameter(row["path"], kind, default, low, high, row["unit"], row["source"], (), uncertainty)
+
+
+def uncertainties() -> dict[str, Parameter]:
+    """The parameters marked as uncertainties, each with the plausible range sweeps vary."""
+    return {path: p for path, p in registry().items() if p.is_uncertain}
 
 
 @cache

@@ -54,13 +54,12 @@ class Location(IntEnum):
 
 
 CONDITION_FLAGS = ("dementia", "copd", "heart_failure", "diabetes", "stroke")
-# Share of a person's conditions that are each flagged condition, at age 70 and the
-# change per decade (assumption: rough QOF register proportions; dementia steep with age).
-_FLAG_SHARE = {"dementia": (0.04, 0.9), "copd": (0.08, 0.1), "heart_failure": (0.05, 0.3),
-               "diabetes": (0.15, -0.1), "stroke": (0.06, 0.2)}
-
-# Age structure within adults (assumption: ONS mid-2019 England, rounded).
-_OLD_BANDS = ((65, 75, 0.53), (75, 85, 0.33), (85, 101, 0.14))
+# Share of a person's conditions that are each flagged condition, at age 70, and its change
+# per decade of age (assumption: rough proportions of the QOF disease registers). These
+# flags are descriptive; dementia, which drives risks and care, has its own prevalence and
+# incidence by age (dementia_prevalence, and demography.new_conditions).
+FLAG_SHARE = {"copd": (0.08, 0.1), "heart_failure": (0.05, 0.3), "diabetes": (0.15, -0.1), "stroke": (0.06, 0.2)}
+OLDEST_AGE = 101  # ages are drawn up to here (the 85+ band's upper end)
 
 
 def _share_multimorbid(lam: np.ndarray) -> np.ndarray:
@@ -68,22 +67,34 @@ def _share_multimorbid(lam: np.ndarray) -> np.ndarray:
     return 1.0 - np.exp(-lam) * (1.0 + lam)
 
 
-def _deprivation_offsets(shift_years: float) -> np.ndarray:
+def dementia_rate(at_80: float, doubling_years: float, age: np.ndarray) -> np.ndarray:
+    """A dementia rate (prevalence or incidence) that doubles every `doubling_years` of age."""
+    return np.minimum(at_80 * np.exp2((age - 80.0) / doubling_years), 0.9)
+
+
+def flag_share(flag: str, age: np.ndarray) -> np.ndarray:
+    """Chance that one of a person's conditions is this flagged condition, at their age."""
+    share70, per_decade = FLAG_SHARE[flag]
+    return np.clip(share70 * np.exp(per_decade * (age - 70) / 10), 0, 0.9)
+
+
+def deprivation_offsets(shift_years: float) -> np.ndarray:
     """Effective-age offsets by quintile 1..5 (most deprived oldest), averaging zero."""
     return shift_years * (np.arange(5) - 2.0) / 4.0
 
 
 @cache
-def prevalence_curve(p_65_74: float, p_85_plus: float, shift_years: float) -> tuple[float, float]:
+def prevalence_curve(p_65_74: float, p_85_plus: float, shift_years: float,
+                     oldest_decay_years: float = 5.0) -> tuple[float, float]:
     """(alpha, beta) of lambda(age) = exp(alpha + beta (age - 70)), the mean condition count.
 
     Solved so that, averaged over deprivation quintiles and ages within each band, the
     share with 2+ conditions matches the published 65-74 and 85+ figures (rows 18-19).
     """
-    offsets = _deprivation_offsets(shift_years)
+    offsets = deprivation_offsets(shift_years)
     young_old = np.linspace(65, 75, 21)[:-1] + 0.25
-    oldest = 85 + np.arange(0, 16) + 0.5
-    oldest_weights = np.exp(-oldest / 5.0)
+    oldest = 85 + np.arange(0, OLDEST_AGE - 85) + 0.5
+    oldest_weights = np.exp(-oldest / oldest_decay_years)
     oldest_weights /= oldest_weights.sum()
 
     def band(alpha, beta, ages, weights):
@@ -106,16 +117,17 @@ class Population:
     INT_COLUMNS = {
         "sex": np.int8, "deprivation": np.int8, "n_conditions": np.int16, "frailty": np.int8,
         "gp_practice": np.int16, "council": np.int16, "hospital": np.int16, "boundaries": np.int8,
-        "place": np.int8, "package": np.int8, "need_kind": np.int8,
+        "place": np.int8, "package": np.int8, "stage": np.int8,
         "entered_day": np.int32, "death_day": np.int32, "admit_day": np.int32,
         "fit_day": np.int32, "discharge_day": np.int32, "last_discharge_day": np.int32,
-        "need_since": np.int32, "episode": np.int32, "package_until": np.int32,
-        "coordinator_since": np.int32, "stay_delay_nhs": np.int32, "stay_delay_social": np.int32,
-        "planned_package": np.int8,
+        "stage_since": np.int32, "episode": np.int32, "service_until": np.int32, "stay_delay_nhs": np.int32,
     }
-    FLOAT_COLUMNS = ("age", "capital", "housing", "home_care_hours", "crisis_risk")
-    BOOL_COLUMNS = ("alive", "lives_alone", "has_carer", "unmet_need", "coordinator",
-                    "awaiting_discharge") + CONDITION_FLAGS
+    # Columns whose "nothing yet" value is NO_DAY rather than zero.
+    DAY_COLUMNS = ("admit_day", "fit_day", "discharge_day", "last_discharge_day", "death_day", "service_until",
+                   "stage_since")
+    FLOAT_COLUMNS = ("age", "capital", "housing", "home_care_hours")
+    BOOL_COLUMNS = ("alive", "lives_alone", "has_carer", "coordinator", "discharge_planned",
+                    "planned_follow_up", "reablement_tried") + CONDITION_FLAGS
 
     def __init__(self, capacity: int):
         self.size = 0
@@ -155,8 +167,7 @@ class Population:
             column = getattr(self, name)
             if name in values:
                 column[ids] = values[name]
-            elif name in ("admit_day", "fit_day", "discharge_day", "last_discharge_day",
-                          "need_since", "death_day", "package_until", "coordinator_since"):
+            elif name in self.DAY_COLUMNS:
                 column[ids] = NO_DAY
         self.size += count
         return ids
@@ -177,8 +188,8 @@ def generate_people(area, streams: RandomStreams, count: int, first_candidate: i
     """
     pop, prev = area.population, area.prevalence
     alpha, beta = prevalence_curve(prev.multimorbid_65_74, prev.multimorbid_85_plus,
-                                   prev.deprivation_shift_years)
-    offsets = _deprivation_offsets(prev.deprivation_shift_years)
+                                   prev.deprivation_shift_years, pop.oldest_age_decay_years)
+    offsets = deprivation_offsets(prev.deprivation_shift_years)
     kept: list[dict[str, np.ndarray]] = []
     total, candidate = 0, first_candidate
     while total < count:
@@ -201,14 +212,14 @@ def draw_adults(area, streams: RandomStreams, ids: np.ndarray, alpha: float, bet
     pop, prev, org = area.population, area.prevalence, area.organisations
     u = lambda name: streams.uniform(f"init.{name}", 0, ids)  # noqa: E731 - local shorthand
     old = u("is_old") < pop.age_structure_65_plus
-    band_u = u("band")
-    cum = np.cumsum([b[2] for b in _OLD_BANDS])
-    band = np.searchsorted(cum, band_u * cum[-1], side="right").clip(0, 2)
-    lows = np.array([b[0] for b in _OLD_BANDS])[band]
-    highs = np.array([b[1] for b in _OLD_BANDS])[band]
+    shares = np.array([pop.share_65_74_of_65_plus, pop.share_75_84_of_65_plus])
+    cum = np.concatenate([np.cumsum(shares), [1.0]])
+    band = np.searchsorted(cum, u("band"), side="right").clip(0, 2)
+    lows = np.array([65, 75, 85])[band]
     within = u("age_within")
-    old_age = np.where(band == 2, 85 - 5.0 * np.log1p(-within * (1 - np.exp(-16 / 5))),
-                       lows + within * (highs - lows))
+    decay = pop.oldest_age_decay_years  # 85+: ages thin out exponentially up to OLDEST_AGE
+    oldest = 85 - decay * np.log1p(-within * (1 - np.exp(-(OLDEST_AGE - 85) / decay)))
+    old_age = np.where(band == 2, oldest, lows + within * 10.0)
     young_age = pop.min_age + u("young_age") * (65 - pop.min_age)
     age = np.where(old, old_age, young_age)
     age = np.maximum(age, pop.min_age)
@@ -216,7 +227,8 @@ def draw_adults(area, streams: RandomStreams, ids: np.ndarray, alpha: float, bet
     eff_age = age + offsets[deprivation - 1]
     lam = np.exp(alpha + beta * (eff_age - 70))
     n_conditions = streams.poisson("init.conditions", 0, ids, lam).astype(np.int16)
-    female = u("sex") < 0.5 + 0.1 * np.clip((age - 65) / 25, 0, 1)
+    older_share = np.clip((age - 65) / 25, 0, 1)  # women outnumber men more with age, to 90
+    female = u("sex") < pop.female_share_under_65 + (pop.female_share_at_90 - pop.female_share_under_65) * older_share
     latent = (prev.frailty_age_slope * (age - 75) + prev.frailty_condition_slope * (n_conditions - 2)
               + np.log(u("frailty") / (1 - u("frailty") + 1e-12) + 1e-12))
     cuts = np.array([prev.frailty_cut_mild, prev.frailty_cut_moderate, prev.frailty_cut_severe])
@@ -241,10 +253,11 @@ def draw_adults(area, streams: RandomStreams, ids: np.ndarray, alpha: float, bet
         "boundaries": boundaries_crossed(council, hospital, councils),
         "alive": np.ones(len(ids), dtype=bool),
     }
-    for flag in CONDITION_FLAGS:
-        share70, per_decade = _FLAG_SHARE[flag]
-        share = np.clip(share70 * np.exp(per_decade * (age - 70) / 10), 0, 0.9)
-        people[flag] = u(flag) < 1 - (1 - share) ** n_conditions
+    for flag in FLAG_SHARE:
+        people[flag] = u(flag) < 1 - (1 - flag_share(flag, age)) ** n_conditions
+    people["dementia"] = (u("dementia") < dementia_rate(prev.dementia_prevalence_at_80,
+                                                        prev.dementia_prevalence_doubling_years, age)) \
+        & (n_conditions >= 1)
     return people
 
 
@@ -264,7 +277,8 @@ def initial_care(area, streams: RandomStreams, people: dict[str, np.ndarray], id
     frailty, age = people["frailty"], people["age"]
     u_home = streams.uniform("init.care_home", 0, ids)
     u_care = streams.uniform("init.home_care", 0, ids)
-    in_home = (frailty == Frailty.SEVERE) & (age >= 75) & (u_home < pop.initial_care_home_share_severe)
+    in_home = (frailty == Frailty.SEVERE) & (age >= pop.initial_care_home_min_age) \
+        & (u_home < pop.initial_care_home_share_severe)
     p_care = np.where(frailty == Frailty.SEVERE, pop.initial_home_care_share_severe,
                       np.where(frailty == Frailty.MODERATE, pop.initial_home_care_share_moderate, 0.0))
     with_care = ~in_home & (u_care < p_care)

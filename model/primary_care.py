@@ -1,6 +1,7 @@
 """Routine primary care: GP and practice-nurse consultations, limited by practice capacity.
 
-Rates rise with multimorbidity (row 23: about 9.3 a year with 2+ conditions) and frailty.
+Rates rise with multimorbidity (Salisbury et al., Br J Gen Pract 2011: about 9.3 a year with
+2+ conditions) and frailty.
 When a practice's expected demand exceeds its weekly appointments, every consultation is
 kept with the same probability (Poisson thinning) and the shortfall is counted. A
 consultation can uncover a need for help at home, which starts an episode of need.

@@ -1,6 +1,6 @@
 """Waiting lists with limited capacity: who is served this week, and on which day.
 
-Why: waits must emerge from queues (issue 3), not from assumed delays. Each service keeps
+Why: waits emerge from capacity meeting demand, not from assumed delays. Each service keeps
 a first-come-first-served list; each week it serves as many entries as its capacity allows
 (assessments per week, free home-care hours, free care-home places). Everyone else waits,
 and their wait feeds delayed discharges and unmet need. Ties are broken by person id, so
@@ -8,16 +8,36 @@ the order never depends on anything random.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 _EMPTY_I = np.array([], dtype=np.int64)
 
 
+class Served(NamedTuple):
+    """Who a queue served this week: each on their ready day or the week's first day."""
+
+    person: np.ndarray
+    day: np.ndarray
+    episode: np.ndarray
+    route: np.ndarray
+    units: np.ndarray
+    ready: np.ndarray
+
+
 class ServiceQueue:
-    """A first-come-first-served waiting list of (person, ready day, episode, route, units)."""
+    """A first-come-first-served waiting list of (person, ready day, episode, route, units).
+
+    `recent_wait_days` is a smoothed mean of the waits of those served lately (each week's
+    mean weighted by WAIT_SMOOTHING): what an assessor knows of how long this service takes.
+    """
+
+    WAIT_SMOOTHING = 0.25
 
     def __init__(self, name: str):
         self.name = name
+        self.recent_wait_days = 0.0
         self.person = _EMPTY_I
         self.ready = _EMPTY_I
         self.episode = _EMPTY_I
@@ -55,8 +75,7 @@ class ServiceQueue:
         staff time, such as assessments a week), capacity left unused while people wait
         is carried to the next week, up to one unit, so a capacity of 0.4 a week serves
         two people in five weeks. Entries on `first_route` (inpatients, whom councils see
-        first) go ahead of the rest. Returns (person, day, episode, route, units) of the
-        served, each on their ready day or the week's first day.
+        first) go ahead of the rest. Returns the served as a `Served` tuple.
         """
         self._merge()
         keep = still_waiting[self.person] & (self.episode == current_episode[self.person])
@@ -76,8 +95,11 @@ class ServiceQueue:
         served = np.zeros(len(self.person), dtype=bool)
         served[served_idx] = True
         days = np.maximum(self.ready[served_idx], week_start)
-        out = (self.person[served_idx], days, self.episode[served_idx], self.route[served_idx],
-               self.units[served_idx])
+        if len(days):
+            waited = float((days - self.ready[served_idx]).mean())
+            self.recent_wait_days += self.WAIT_SMOOTHING * (waited - self.recent_wait_days)
+        out = Served(self.person[served_idx], days, self.episode[served_idx], self.route[served_idx],
+                     self.units[served_idx], self.ready[served_idx])
         self._select(~served)
         return out
 
@@ -85,8 +107,14 @@ class ServiceQueue:
         self.person, self.ready, self.episode, self.route, self.units = (
             a[mask] for a in (self.person, self.ready, self.episode, self.route, self.units))
 
-    def waiting_days(self, day: int) -> np.ndarray:
-        """How long each entry has been ready and waiting, at a given day."""
+    def waiting(self) -> np.ndarray:
+        """Who is on the list now (entries whose need has moved on are dropped at the next serve)."""
         self._merge()
-        return np.maximum(day - self.ready, 0)
+        return self.person
+
+
+def tally_waits(m, service: str, served: Served) -> None:
+    """Count who a service took on this week and the days they waited for it."""
+    m.tally.add(f"started_{service}", len(served.day))
+    m.tally.add(f"wait_days_{service}", float(np.sum(served.day - served.ready)))
 

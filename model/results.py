@@ -1,7 +1,7 @@
 """A run's results as pandas tables: by year, totals, per 1,000 people, and metadata."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -37,7 +37,6 @@ class RunResult:
     by_year: pd.DataFrame
     meta: dict
     events: pd.DataFrame | None = None
-    final_state: dict = field(default_factory=dict)
 
     @property
     def totals(self) -> pd.Series:
@@ -53,7 +52,7 @@ class RunResult:
         return table
 
     def headline(self) -> dict:
-        """The issue's JSON shape: metadata, totals and by-year values of the metrics."""
+        """`carepath run --json`'s shape: metadata, totals and by-year values of the metrics."""
         return {
             **self.meta,
             "totals": {k: float(self.totals[k]) for k in METRICS},

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-# The headline outputs, in the order the CLI and reports show them (issue 2's JSON keys).
+# The headline outputs, in the order the CLI and reports show them (the JSON keys of `carepath run`).
 METRICS = (
     "duplicate_visits", "emergency_admissions", "ae_attendances", "readmissions_28d",
     "bed_days", "delayed_bed_days", "gp_consultations", "community_contacts", "assessments",
@@ -16,6 +16,10 @@ METRICS = (
     "days_at_home", "unmet_need_days", "cost_total", "cost_nhs", "cost_council",
     "cost_self_funded", "cost_npv",
 )
+
+# Services with waiting lists: for each, how many started and the days they waited (queues.tally_waits).
+WAITED_FOR = ("community_assessment", "council_assessment", "reablement", "home_care", "care_home",
+              "intermediate_care")
 
 # Further counts kept for breakdowns and validation.
 DETAIL_COUNTS = (
@@ -29,7 +33,8 @@ DETAIL_COUNTS = (
     "clinical_bed_days", "overnight_admissions", "consultations_multimorbid", "person_days_multimorbid",
     "discharges_with_new_need", "waiting_list_council", "budget_squeeze_weeks",
     "over_capacity_bed_days", "bed_capacity_days", "hospital_full_weeks", "sent_home_no_bed",
-    "care_home_days_self_funded",
+    "care_home_days_self_funded", "deaths_in_hospital", "intermediate_care_episodes", "intermediate_care_days",
+    "care_home_decisions", "council_funded_care_home_admissions", *(f"{what}_{service}" for service in WAITED_FOR for what in ("started", "wait_days")),
 )
 
 

@@ -1,4 +1,4 @@
-"""The statistics that MODEL.md s6 asks the model to reproduce, computed from a run.
+"""The statistics the model must reproduce (docs/ODD.md, section 1), computed from a run.
 
 Why here: tests (tests/test_validation_facts.py), the calibration notes and the report all
 read the same definitions, so "about 5% of bed days delayed" means one thing everywhere.
@@ -32,10 +32,9 @@ def facts(by_year: pd.DataFrame) -> dict[str, float]:
         "home_care_hours_per_person_year": t["home_care_hours"] / (t["person_days"] / DAYS_PER_YEAR),
         "unmet_need_share_of_days": t["unmet_need_days"] / t["person_days"],
         "deaths_per_person_year": t["deaths"] / (t["person_days"] / DAYS_PER_YEAR),
+        "deaths_in_hospital_share": t["deaths_in_hospital"] / max(t["deaths"], 1),
+        # Permanent admissions the council funds, per 100,000 people 65+ living at home (the
+        # people at risk of one): the QualityWatch measure, against which self-funders do not count.
+        "council_funded_care_home_admissions_per_100k_65_plus":
+            t["council_funded_care_home_admissions"] / max(t["person_days_65_home"] / DAYS_PER_YEAR, 1e-9) * 1e5,
     }
-
-
-def nhs_care_cost(by_year: pd.DataFrame) -> float:
-    """NHS spending over a run, leaving aside money moved into a pooled budget (which pays
-    for care the council would otherwise buy): the cost austerity may shift to the NHS."""
-    return float(by_year["cost_nhs"].sum() - by_year["cost_pooled_budget_transfer__nhs"].sum())

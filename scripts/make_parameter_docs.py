@@ -33,6 +33,8 @@ SECTION_TITLES = {
     "area.social_care": "Council social care",
     "area.capacity": "Service capacity",
     "area.costs": "Unit costs",
+    "area.care_decision": "The care decision: care home, home care or reablement",
+    "area.intermediate_care": "NHS intermediate care",
     "area.assessment": "Assessment and duplicate visits",
     "area.organisations": "Organisations and coterminosity",
     "area.context": "Context: trends, budgets, means test, partnership",
@@ -68,7 +70,9 @@ def _value(param: Parameter, value: object) -> str:
 
 def _row(param: Parameter) -> str:
     name = param.path.rsplit(".", 1)[-1]
-    cells = (f"`{name}`<br>`{param.path}`", _value(param, param.default), param.allowed, param.unit, param.source)
+    swept = "" if param.uncertainty is None else " to ".join(_value(param, v) for v in param.uncertainty)
+    cells = (f"`{name}`<br>`{param.path}`", _value(param, param.default), param.allowed, swept, param.unit,
+             param.source)
     return "| " + " | ".join(_cell(c) for c in cells) + " |"
 
 
@@ -103,8 +107,11 @@ def render(params: dict[str, Parameter] | None = None) -> str:
         "",
         "In the source column, *assumption* marks a judgement (with its reason), *calibrated*",
         "a value tuned so the model reproduces a published figure, and *lever* a policy",
-        "choice that scenarios set; \"parameters.csv row N\" refers to the design evidence",
-        "table in the project's shared design folder.",
+        "choice that scenarios set. A value in the *Uncertainty range* column marks an",
+        "uncertainty: a value we do not know well (a siloed friction, the size of a pathway",
+        "effect, a lever's reach), with the plausible range that sweeps vary",
+        "(`model.parameters.uncertainties()`; docs/calibration.md shows how much of",
+        "integration's effect the main ones carry).",
         "",
         f"{len(params)} parameters in {len(groups)} sections.",
         "",
@@ -122,8 +129,8 @@ def render(params: dict[str, Parameter] | None = None) -> str:
             "",
             f"## {title} `{section}`",
             "",
-            "| Parameter | Default | Allowed | Unit | Source |",
-            "|---|---|---|---|---|",
+            "| Parameter | Default | Allowed | Uncertainty range | Unit | Source |",
+            "|---|---|---|---|---|---|",
             *(_row(p) for p in members),
         ]
     return "\n".join(lines) + "\n"

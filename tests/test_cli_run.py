@@ -39,8 +39,8 @@ def test_run_out_writes_parquet_and_metadata(tmp_path):
 
 
 @pytest.mark.parametrize("content, field, allowed", [
-    ("area:\n  crisis:\n    rate_65_plus_home: lots\n", "area.crisis.rate_65_plus_home", "a number from 0 to 3"),
-    ("area:\n  crisis:\n    rate_65_plus_home: 9\n", "area.crisis.rate_65_plus_home", "a number from 0 to 3"),
+    ("area:\n  crisis:\n    rate_at_75: lots\n", "area.crisis.rate_at_75", "a number from 0 to 2"),
+    ("area:\n  crisis:\n    rate_at_75: 9\n", "area.crisis.rate_at_75", "a number from 0 to 2"),
     ("arrangement:\n  joint_asessment:\n    strength: 0.5\n", "arrangement.joint_asessment", "unknown field"),
     ("area: [1, 2\n", "not valid YAML", "line"),
 ])

@@ -4,7 +4,7 @@ import numpy as np
 from model.api import build_model
 from model.costs import Payer
 from model.population import Package
-from model.social_care import assessable_capital, is_self_funder, payer_of_care, weekly_tariff
+from model.means_test import assessable_capital, is_self_funder, payer_of_care, tariff
 
 UPPER, LOWER = 23_250, 14_250
 
@@ -28,9 +28,10 @@ def test_the_home_counts_only_for_a_care_home_and_only_when_nobody_else_lives_th
 
 def test_the_tariff_is_a_pound_a_week_per_250_between_the_limits():
     m, ids = model_with_one_owner(lives_alone=False, savings=LOWER + 2_600, home=0)
-    assert weekly_tariff(m, ids, care_home=True)[0] == 10
+    ctx = m.config.area.context
+    assert tariff(assessable_capital(m, ids, care_home=True), ctx)[0] == 10
     m.pop.capital[ids] = UPPER + 1
-    assert weekly_tariff(m, ids, care_home=True)[0] == 0  # a self-funder pays in full instead
+    assert tariff(assessable_capital(m, ids, care_home=True), ctx)[0] == 0  # a self-funder pays in full instead
 
 
 def test_a_self_funder_in_a_care_home_spends_down_and_the_council_takes_over():

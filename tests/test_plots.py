@@ -144,7 +144,7 @@ name: tiny_sensitivity
 base: siloed
 compare: integrated
 parameters:
-  area.crisis.rate_65_plus_home: {low: 0.20, high: 0.35}
+  area.crisis.rate_at_75: {low: 0.10, high: 0.18}
   area.hospital.length_of_stay_mean: {low: 6, high: 13}
 design: {method: sobol, samples: 4, seed: 7}
 replications: 1

@@ -1,7 +1,7 @@
 """The synthetic population reproduces published multimorbidity by age (parameters.csv)."""
 import numpy as np
 
-from model.population import _deprivation_offsets, draw_adults, generate_people, prevalence_curve
+from model.population import deprivation_offsets, draw_adults, generate_people, prevalence_curve
 from model.randomness import RandomStreams
 from model.scenario import load_scenario
 
@@ -11,7 +11,7 @@ def general_adults(n=200_000, seed=3):
     prev = area.prevalence
     alpha, beta = prevalence_curve(prev.multimorbid_65_74, prev.multimorbid_85_plus, prev.deprivation_shift_years)
     people = draw_adults(area, RandomStreams(seed), np.arange(n), alpha, beta,
-                         _deprivation_offsets(prev.deprivation_shift_years))
+                         deprivation_offsets(prev.deprivation_shift_years))
     return area, people
 
 
@@ -53,10 +53,10 @@ def test_men_die_at_a_higher_rate_than_women_of_the_same_age_and_frailty():
     def weekly_death_chance(male_rr):
         m = build_model("siloed", patients=2000, seed=3, overrides={"area.mortality.male_rr": male_rr})
         pop = m.pop
-        pop.age[:pop.size], pop.frailty[:pop.size] = 80.0, 1
+        pop.age[:pop.size], pop.frailty[:pop.size], pop.dementia[:pop.size] = 80.0, 1, False
         m.risks.refresh(m)
         alive, sex = pop.view("alive"), pop.view("sex")
-        return m.risks.death_at_home[alive & (sex == 0)], m.risks.death_at_home[alive & (sex == 1)]
+        return m.risks.death[alive & (sex == 0)], m.risks.death[alive & (sex == 1)]
 
     men, women = weekly_death_chance(1.25)
     assert len(men) > 100 and len(women) > 100

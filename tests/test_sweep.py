@@ -32,7 +32,7 @@ PAIRED = {
     "base": "siloed",
     "compare": "integrated",
     "parameters": {
-        "area.crisis.rate_65_plus_home": {"low": 0.2, "high": 0.35},
+        "area.crisis.rate_at_75": {"low": 0.10, "high": 0.18},
         "area.hospital.length_of_stay_mean": {"low": 6, "high": 13},
         "arrangement.rapid_response.strength": {"low": 0.2, "high": 0.8},
     },
@@ -133,7 +133,7 @@ def test_sweep_rows_are_the_model_runs_they_claim(reference):
     assert (runs.loc[runs.arm == "A", "arrangement.rapid_response.strength"] == 0).all()
     assert runs.loc[runs.arm == "B", "arrangement.rapid_response.strength"].between(0.2, 0.8).all()
     # uncertainties apply to both arms of a pair
-    pairs = runs.groupby("run_id")["area.crisis.rate_65_plus_home"].nunique()
+    pairs = runs.groupby("run_id")["area.crisis.rate_at_75"].nunique()
     assert (pairs == 1).all()
     # the points differ, and so do their results
     totals = runs[runs.arm == "A"].groupby("point")["cost_total"].sum()
@@ -234,7 +234,7 @@ def carepath(*args, cwd=REPO):
 
 def test_cli_sweep_shows_progress_and_summary(tmp_path):
     path = write_experiment(tmp_path, replications=1, compare=None, parameters={
-        "area.crisis.rate_65_plus_home": {"low": 0.2, "high": 0.35}}, design={"method": "grid"}, years=1,
+        "area.crisis.rate_at_75": {"low": 0.10, "high": 0.18}}, design={"method": "grid"}, years=1,
         patients=300)
     path.write_text(path.read_text().replace("low: 0.2\n", "low: 0.2\n    steps: 2\n"))
     result = carepath("sweep", str(path), "--out", str(tmp_path / "o"), "--workers", "1")
@@ -249,14 +249,14 @@ BAD_FILES = [
     ({"colour": "blue"}, "colour: unknown field (allowed: name, description"),
     ({"replications": "3"}, "replications: must be a whole number, got '3'"),
     ({"replications": 0}, "replications: must be at least 1, got 0"),
-    ({"parameters": {"area.crisis.rate_65_plus": {"low": 0.2, "high": 0.3}}},
-     "parameters.area.crisis.rate_65_plus: unknown parameter (did you mean area.crisis.rate_65_plus_home?)"),
+    ({"parameters": {"area.crisis.rate_at_7": {"low": 0.2, "high": 0.3}}},
+     "parameters.area.crisis.rate_at_7: unknown parameter (did you mean area.crisis.rate_at_75?)"),
     ({"parameters": {"area.hospital.length_of_stay_mean": {"low": LOS.low - 1, "high": LOS.high}}},
      f"parameters.area.hospital.length_of_stay_mean.low: {LOS.low - 1:g} is outside the allowed range ({LOS.allowed})"),
-    ({"parameters": {"area.crisis.rate_65_plus_home": {"low": 0.3, "high": 0.2}}},
-     "parameters.area.crisis.rate_65_plus_home: low (0.3) must be below high (0.2)"),
-    ({"parameters": {"area.crisis.rate_65_plus_home": {"lo": 0.2, "high": 0.3}}},
-     "parameters.area.crisis.rate_65_plus_home.lo: unknown field (allowed: low, high, values, steps, arm)"),
+    ({"parameters": {"area.crisis.rate_at_75": {"low": 0.3, "high": 0.2}}},
+     "parameters.area.crisis.rate_at_75: low (0.3) must be below high (0.2)"),
+    ({"parameters": {"area.crisis.rate_at_75": {"lo": 0.2, "high": 0.3}}},
+     "parameters.area.crisis.rate_at_75.lo: unknown field (allowed: low, high, values, steps, arm)"),
     ({"parameters": {"arrangement.condition_focus": {"values": ["all", "cancer"]}}},
      "parameters.arrangement.condition_focus.values: must be one of all, dementia, got 'cancer'"),
     ({"design": {"method": "sobol", "samples": 50}}, "design.samples: must be a power of 2 for Sobol sampling, got 50"),

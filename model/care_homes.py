@@ -1,0 +1,75 @@
+"""Care homes: permanent residential or nursing placements, limited by the places in the area.
+
+People wait for a place (stage AWAITING_CARE_HOME); a placement starts when one is free.
+Fees are charged each week by the means test and spent down from capital, so self-funders
+become council-funded in time (means_test.py).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from model import hospital
+from model.costs import Payer
+from model.eventlog import Event, Organisation
+from model.means_test import charge_week_of_care, payer_of_care, spend_down
+from model.needs import Stage, close_need, set_stage
+from model.population import Package, Place
+from model.queues import tally_waits
+from model.timing import DAYS_PER_WEEK
+
+CARE_HOME_PACKAGES = (Package.RESIDENTIAL, Package.NURSING)
+
+
+def queue(m, ids: np.ndarray, day) -> None:
+    pop = m.pop
+    day = np.broadcast_to(np.asarray(day), np.shape(ids))
+    set_stage(m, ids, Stage.AWAITING_CARE_HOME, day)
+    for council in m.councils:
+        here = pop.council[ids] == council.number
+        council.care_home_queue.add(ids[here], day[here], pop.episode[ids[here]], 0)
+
+
+def residents(m, council=None) -> np.ndarray:
+    """Per person: living in a care home now (optionally: in this council's area)."""
+    pop = m.pop
+    living = pop.view("alive") & np.isin(pop.view("package"), CARE_HOME_PACKAGES)
+    return living if council is None else living & (pop.view("council") == council.number)
+
+
+def start_placements(m) -> None:
+    pop = m.pop
+    waiting = pop.view("alive") & (pop.view("stage") == Stage.AWAITING_CARE_HOME)
+    for council in m.councils:
+        free = max(council.care_home_places - int(residents(m, council).sum()), 0.0)
+        served = council.care_home_queue.serve(m.week_start, m.week_end, free, waiting, pop.view("episode"))
+        tally_waits(m, "care_home", served)
+        start(m, served.person, served.day)
+
+
+def start(m, ids: np.ndarray, day: np.ndarray) -> None:
+    if len(ids) == 0:
+        return
+    pop = m.pop
+    nursing = m.streams.bernoulli("care.nursing", m.week, ids, m.config.area.social_care.care_home_nursing_share)
+    pop.package[ids] = np.where(nursing, Package.NURSING, Package.RESIDENTIAL)
+    pop.home_care_hours[ids] = 0.0
+    pop.coordinator[ids] = False
+    close_need(m, ids)
+    payer = payer_of_care(m, ids, care_home=True)
+    m.tally.add("care_home_admissions", len(ids))
+    m.tally.add("council_funded_care_home_admissions", int((payer == Payer.COUNCIL).sum()))
+    m.log.record(ids, day, Event.CARE_HOME_ADMISSION, Organisation.COUNCIL, payer)
+    inpatients = pop.place[ids] == Place.HOSPITAL
+    pop.place[ids[~inpatients]] = Place.CARE_HOME
+    hospital.ready_to_leave(m, ids[inpatients], day[inpatients])
+
+
+def week_of_fees(m) -> None:
+    pop, costs = m.pop, m.config.area.costs
+    ids = np.flatnonzero(residents(m))
+    weekly = np.where(pop.package[ids] == Package.NURSING, costs.nursing_week, costs.residential_week)
+    paid, self_funded = charge_week_of_care(m, "care_homes", ids, weekly, premium=costs.self_funder_premium,
+                                            care_home=True)
+    spend_down(m, ids, paid)
+    m.tally.add("care_home_days_self_funded", DAYS_PER_WEEK * int(self_funded.sum()))
+    m.tally.add("care_home_days", DAYS_PER_WEEK * len(ids))

@@ -1,0 +1,92 @@
+"""Reablement: up to six weeks of free, time-limited help at home to regain independence.
+
+Councils' reablement teams have a number of places (concurrent episodes); people wait for
+one (stage AWAITING_REABLEMENT) and are reabled (IN_REABLEMENT). About 60% need no ongoing
+care afterwards (SCIE: 60%; CSED 2007: up to 68%), fewer among the frailest and people with
+dementia; the rest are assessed again at home,
+where a decision is made with the person's home, not a ward, in view. Reablement is free
+to the person (charging rules), so the council pays for every episode.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from model import hospital
+from model.costs import Payer
+from model.eventlog import Event, Organisation
+from model.means_test import charge_council
+from model.needs import Stage, close_need, refer_again, set_stage
+from model.population import NO_DAY, Frailty, Place
+from model.queues import tally_waits
+from model.timing import DAYS_PER_WEEK
+
+
+def queue(m, ids: np.ndarray, day) -> None:
+    pop = m.pop
+    day = np.broadcast_to(np.asarray(day), np.shape(ids))
+    set_stage(m, ids, Stage.AWAITING_REABLEMENT, day)
+    for council in m.councils:
+        here = pop.council[ids] == council.number
+        council.reablement_queue.add(ids[here], day[here], pop.episode[ids[here]], 0)
+
+
+def places_in_use(m, council) -> int:
+    pop = m.pop
+    return int((pop.view("alive") & (pop.view("council") == council.number)
+                & (pop.view("stage") == Stage.IN_REABLEMENT)).sum())
+
+
+def start_episodes(m) -> None:
+    """Start reablement as far as each council's free places allow."""
+    pop = m.pop
+    waiting = pop.view("alive") & (pop.view("stage") == Stage.AWAITING_REABLEMENT)
+    extra_per_1000 = m.levers.reablement_places_per_1000()  # home-first levers' own staff, as they ramp up
+    for council in m.councils:
+        places = council.reablement_places + extra_per_1000 * council.funded_scale
+        free = max(places - places_in_use(m, council), 0.0)
+        served = council.reablement_queue.serve(m.week_start, m.week_end, free, waiting, pop.view("episode"))
+        tally_waits(m, "reablement", served)
+        start(m, served.person, served.day)
+
+
+def start(m, ids: np.ndarray, day: np.ndarray) -> None:
+    if len(ids) == 0:
+        return
+    pop, sc, costs = m.pop, m.config.area.social_care, m.config.area.costs
+    set_stage(m, ids, Stage.IN_REABLEMENT, day)
+    pop.reablement_tried[ids] = True
+    pop.service_until[ids] = day + sc.reablement_weeks * DAYS_PER_WEEK
+    m.tally.add("reablement_episodes", len(ids))
+    charge_council(m, "reablement", ids, costs.reablement_episode)
+    m.log.record(ids, day, Event.REABLEMENT_START, Organisation.COUNCIL, Payer.COUNCIL, costs.reablement_episode)
+    inpatients = pop.place[ids] == Place.HOSPITAL
+    hospital.ready_to_leave(m, ids[inpatients], day[inpatients])
+
+
+def success_probability(m, ids: np.ndarray) -> np.ndarray:
+    """The chance a person needs no ongoing care after reablement: `reablement_success` for a
+    mildly frail person without dementia, less for frailer people and people with dementia,
+    who benefit less (Glendinning et al. 2010)."""
+    pop, sc = m.pop, m.config.area.social_care
+    odds = sc.reablement_success / (1 - sc.reablement_success)
+    odds = odds * sc.reablement_success_frailty_odds_ratio ** (pop.frailty[ids].astype(float) - Frailty.MILD)
+    odds = odds * np.where(pop.dementia[ids], sc.reablement_success_dementia_odds_ratio, 1.0)
+    return odds / (1 + odds)
+
+
+def end_episodes(m) -> None:
+    """Episodes that end this week: most people need no more; the rest are assessed again at home."""
+    pop, sc = m.pop, m.config.area.social_care
+    ids = np.flatnonzero((pop.view("stage") == Stage.IN_REABLEMENT) & (pop.view("service_until") < m.week_end)
+                         & pop.view("alive"))
+    reabling = np.flatnonzero((pop.view("stage") == Stage.IN_REABLEMENT) & pop.view("alive")
+                              & (pop.view("place") == Place.HOME))
+    m.tally.add("home_care_hours", sc.home_care_hours_mean * len(reabling))
+    if len(ids) == 0:
+        return
+    day = pop.service_until[ids].astype(np.int64)
+    pop.service_until[ids] = NO_DAY
+    m.log.record(ids, day, Event.REABLEMENT_END, Organisation.COUNCIL)
+    recovered = m.streams.bernoulli("care.reablement_success", m.week, ids, success_probability(m, ids))
+    close_need(m, ids[recovered])
+    refer_again(m, ids[~recovered], day[~recovered])

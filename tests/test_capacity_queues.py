@@ -1,0 +1,47 @@
+"""Waits emerge from capacity meeting demand: each service's queue binds at the defaults.
+
+For every capacity, halving it lengthens the mean wait for that service and doubling it
+shortens the wait, on the same people and chances (paired seeds); and the consequence the
+wait feeds moves with it: delayed bed days for the services inpatients wait for, unmet need
+at home for the assessors.
+"""
+import pytest
+
+from model.parameters import registry
+
+SEEDS = (1, 2)
+PEOPLE, YEARS = 3000, 2
+
+# capacity parameter -> (the service whose waits it sets, the outcome its waits feed)
+CAPACITIES = {
+    "area.capacity.reablement_places_per_1000": ("reablement", "delayed_bed_days"),
+    "area.capacity.home_care_hours_per_1000_per_week": ("home_care", "delayed_bed_days"),
+    "area.capacity.care_home_places_per_1000": ("care_home", "delayed_bed_days"),
+    "area.capacity.intermediate_care_places_per_1000": ("intermediate_care", "delayed_bed_days_nhs"),
+    "area.capacity.social_care_assessments_per_1000_per_week": ("council_assessment", "unmet_need_days"),
+    "area.capacity.community_assessments_per_1000_per_week": ("community_assessment", None),
+}
+
+
+def pooled(small_run, parameter, factor):
+    """Totals summed over the paired seeds with the capacity scaled by `factor`."""
+    value = registry()[parameter].default * factor
+    runs = [small_run("siloed", patients=PEOPLE, years=YEARS, seed=s, overrides={parameter: value}).totals
+            for s in SEEDS]
+    return {k: sum(r[k] for r in runs) for k in runs[0].index}
+
+
+def mean_wait(totals, service):
+    return totals[f"wait_days_{service}"] / max(totals[f"started_{service}"], 1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("parameter", sorted(CAPACITIES))
+def test_halving_a_capacity_lengthens_its_wait_and_doubling_shortens_it(small_run, parameter):
+    service, outcome = CAPACITIES[parameter]
+    half, default, double = (pooled(small_run, parameter, f) for f in (0.5, 1.0, 2.0))
+    assert mean_wait(default, service) > 0, "the queue never binds at the default"
+    assert mean_wait(half, service) > 1.5 * mean_wait(default, service)
+    assert mean_wait(double, service) < mean_wait(default, service)
+    if outcome is not None:
+        assert half[outcome] > default[outcome] > double[outcome]
