@@ -12,7 +12,7 @@ from model import hospital
 from model.costs import Payer
 from model.eventlog import Event, Organisation
 from model.means_test import charge_week_of_care, payer_of_care, spend_down
-from model.needs import Stage, close_need, set_stage
+from model.needs import Stage, close_need, join_council_list
 from model.population import Package, Place
 from model.queues import tally_waits
 from model.timing import DAYS_PER_WEEK
@@ -21,12 +21,7 @@ CARE_HOME_PACKAGES = (Package.RESIDENTIAL, Package.NURSING)
 
 
 def queue(m, ids: np.ndarray, day) -> None:
-    pop = m.pop
-    day = np.broadcast_to(np.asarray(day), np.shape(ids))
-    set_stage(m, ids, Stage.AWAITING_CARE_HOME, day)
-    for council in m.councils:
-        here = pop.council[ids] == council.number
-        council.care_home_queue.add(ids[here], day[here], pop.episode[ids[here]], 0)
+    join_council_list(m, ids, day, Stage.AWAITING_CARE_HOME, lambda c: c.care_home_queue)
 
 
 def residents(m, council=None) -> np.ndarray:

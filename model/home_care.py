@@ -12,7 +12,7 @@ import numpy as np
 from model import hospital
 from model.eventlog import Event, Organisation
 from model.means_test import charge_week_of_care, payer_of_care
-from model.needs import Stage, close_need, set_stage
+from model.needs import Stage, close_need, join_council_list
 from model.population import Package, Place
 from model.queues import tally_waits
 from model.timing import weekly_probability
@@ -20,13 +20,8 @@ from model.timing import weekly_probability
 
 def queue(m, ids: np.ndarray, day) -> None:
     """Wait for home-care hours from one's own council."""
-    pop = m.pop
-    day = np.broadcast_to(np.asarray(day), np.shape(ids))
-    set_stage(m, ids, Stage.AWAITING_HOME_CARE, day)
-    hours = m.config.area.social_care.home_care_hours_mean
-    for council in m.councils:
-        here = pop.council[ids] == council.number
-        council.home_care_queue.add(ids[here], day[here], pop.episode[ids[here]], 0, hours)
+    join_council_list(m, ids, day, Stage.AWAITING_HOME_CARE, lambda c: c.home_care_queue,
+                      m.config.area.social_care.home_care_hours_mean)
 
 
 def hours_in_use(m, council) -> float:
@@ -54,8 +49,7 @@ def start(m, ids: np.ndarray, day: np.ndarray) -> None:
     pop.home_care_hours[ids] = m.config.area.social_care.home_care_hours_mean
     m.log.record(ids, day, Event.HOME_CARE_START, Organisation.COUNCIL, payer_of_care(m, ids, care_home=False))
     close_need(m, ids)
-    inpatients = pop.place[ids] == Place.HOSPITAL
-    hospital.ready_to_leave(m, ids[inpatients], day[inpatients])
+    hospital.release_inpatients(m, ids, day)
 
 
 def week_of_care(m) -> None:

@@ -129,6 +129,13 @@ def ready_to_leave(m, ids: np.ndarray, day) -> None:
     m.pop.discharge_day[ids] = np.maximum(np.asarray(day), m.pop.fit_day[ids])
 
 
+def release_inpatients(m, ids: np.ndarray, day: np.ndarray) -> None:
+    """Of people whose care has just started, those still in hospital can leave (that day,
+    or when medically fit)."""
+    inpatients = m.pop.place[ids] == Place.HOSPITAL
+    ready_to_leave(m, ids[inpatients], day[inpatients])
+
+
 def leave(m, ids: np.ndarray, day: np.ndarray) -> None:
     """Discharge: count the last days, go back to a care home if that is home."""
     pop = m.pop

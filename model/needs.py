@@ -83,6 +83,16 @@ def set_stage(m, ids: np.ndarray, stage: Stage, day) -> None:
     m.pop.stage_since[ids] = day
 
 
+def join_council_list(m, ids: np.ndarray, day, stage: Stage, list_of, units=1.0) -> None:
+    """Put people at `stage` on their own council's waiting list (`list_of(council)`)."""
+    pop = m.pop
+    day = np.broadcast_to(np.asarray(day), np.shape(ids))
+    set_stage(m, ids, stage, day)
+    for council in m.councils:
+        here = pop.council[ids] == council.number
+        list_of(council).add(ids[here], day[here], pop.episode[ids[here]], 0, units)
+
+
 def start_need(m, ids: np.ndarray, day, in_hospital: bool = False) -> np.ndarray:
     """Open a new episode for those without one; return who started one.
 

@@ -15,19 +15,14 @@ from model import hospital
 from model.costs import Payer
 from model.eventlog import Event, Organisation
 from model.means_test import charge_council
-from model.needs import Stage, close_need, refer_again, set_stage
+from model.needs import Stage, close_need, join_council_list, refer_again, set_stage
 from model.population import NO_DAY, Frailty, Place
 from model.queues import tally_waits
 from model.timing import DAYS_PER_WEEK
 
 
 def queue(m, ids: np.ndarray, day) -> None:
-    pop = m.pop
-    day = np.broadcast_to(np.asarray(day), np.shape(ids))
-    set_stage(m, ids, Stage.AWAITING_REABLEMENT, day)
-    for council in m.councils:
-        here = pop.council[ids] == council.number
-        council.reablement_queue.add(ids[here], day[here], pop.episode[ids[here]], 0)
+    join_council_list(m, ids, day, Stage.AWAITING_REABLEMENT, lambda c: c.reablement_queue)
 
 
 def places_in_use(m, council) -> int:
@@ -59,8 +54,7 @@ def start(m, ids: np.ndarray, day: np.ndarray) -> None:
     m.tally.add("reablement_episodes", len(ids))
     charge_council(m, "reablement", ids, costs.reablement_episode)
     m.log.record(ids, day, Event.REABLEMENT_START, Organisation.COUNCIL, Payer.COUNCIL, costs.reablement_episode)
-    inpatients = pop.place[ids] == Place.HOSPITAL
-    hospital.ready_to_leave(m, ids[inpatients], day[inpatients])
+    hospital.release_inpatients(m, ids, day)
 
 
 def success_probability(m, ids: np.ndarray) -> np.ndarray:
