@@ -102,7 +102,7 @@ def take_referrals(m) -> None:
     lost = social & ~spa & streams.bernoulli("assess.signpost_lost", week, ids, sc.signpost_dropout)
     m.tally.add("referrals_lost", int(lost.sum()))
     m.log.record(ids[lost], day[lost], Event.REFERRAL_LOST, Organisation.COUNCIL)
-    set_stage(m, ids[lost], Stage.UNMET, day[lost])
+    set_stage(m, ids[lost], Stage.UNMET)
     reaches = social & ~lost
     delay = np.where(spa, 0, whole_days(streams.exponential("assess.referral_delay", week, ids,
                                                             sc.referral_delay_days)))
@@ -112,7 +112,7 @@ def take_referrals(m) -> None:
 def enqueue_council(m, ids: np.ndarray, ready_day: np.ndarray, route: Route) -> None:
     """Put people on their own council's assessment waiting list."""
     pop = m.pop
-    set_stage(m, ids, Stage.AWAITING_ASSESSMENT, ready_day)
+    set_stage(m, ids, Stage.AWAITING_ASSESSMENT)
     for council in m.councils:
         here = pop.council[ids] == council.number
         council.assessment_queue.add(ids[here], ready_day[here], pop.episode[ids[here]], route)

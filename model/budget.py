@@ -1,7 +1,7 @@
 """The council's social care budget, what it buys, its squeeze, and pooling with the NHS.
 
-Why: a council's money buys its assessors, reablement places and home-care hours; a council
-whose spending runs ahead of its budget tightens eligibility and, the next year, buys less.
+Why: a council's money buys its assessors, reablement places and home-care hours, so a cut
+buys fewer; a council whose spending runs ahead of its budget tightens eligibility.
 So austerity (a budget cut over a spending review: 28% in the 2010s) acts through eligibility
 and purchased capacity, and slower packages shunt cost to the NHS as delayed bed days and
 crises (docs/ODD.md, submodel 7.11).

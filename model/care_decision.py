@@ -75,10 +75,10 @@ def decide(m, ids: np.ndarray, day: np.ndarray, home_first: bool = False) -> Non
     pop = m.pop
     day = np.broadcast_to(np.asarray(day), np.shape(ids))
     ok = eligible(m, ids, day)
-    refused, refused_day = ids[~ok], day[~ok]
+    refused = ids[~ok]
     keeps_care = pop.package[refused] == Package.HOME_CARE
     close_need(m, refused[keeps_care])  # refused more help: the package they have goes on
-    set_stage(m, refused[~keeps_care], Stage.UNMET, refused_day[~keeps_care])
+    set_stage(m, refused[~keeps_care], Stage.UNMET)
     ids, day = ids[ok], day[ok]
     care_home = wants_care_home(m, ids)
     untried = ~pop.reablement_tried[ids]

@@ -80,6 +80,7 @@ class CarePathModel(mesa.Model):
         count = area.population.patients
         self.initial_people = count
         self.capacity_scale = count / 1000  # capacities are per 1,000 people at the start, grown yearly
+        self.nhs_capacity_scale = self.capacity_scale  # this year's, with NHS growth (start_year)
         self.pop = Population(capacity=int(count * 1.2) + 16)
         people, _ = generate_people(area, self.streams, count, 0, day=0)
         initial_care(area, self.streams, people, np.arange(count))
@@ -165,7 +166,7 @@ class CarePathModel(mesa.Model):
 
         Capacities are per 1,000 people at the start, shared out by each organisation's
         starting list, catchment or residents. NHS capacities (GP appointments, beds, community
-        assessors, intermediate care) grow by `capacity.growth_per_year`; council-commissioned
+        assessors, intermediate care, rapid response) grow by `capacity.growth_per_year`; council-commissioned
         ones (assessors, reablement, home-care hours, care-home places) grow with the council's
         budget (`context.council_budget_growth`), and what a cut leaves of its money buys
         fewer assessors, reablement places and home-care hours (budget.py).
@@ -178,7 +179,7 @@ class CarePathModel(mesa.Model):
             practice.weekly_capacity = area.primary_care.capacity_per_1000_per_week * size / 1000 * nhs_growth
         for hosp, size in zip(self.hospitals, self._initial_catchments):
             hosp.beds = cap.beds_per_1000 * size / 1000 * nhs_growth
-        per_1000 = self.capacity_scale * nhs_growth
+        per_1000 = self.nhs_capacity_scale = self.capacity_scale * nhs_growth
         self.community.weekly_assessments = cap.community_assessments_per_1000_per_week * per_1000
         self.community.intermediate_care_places = cap.intermediate_care_places_per_1000 * per_1000
         pop = self.pop

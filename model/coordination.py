@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.costs import Payer
 from model.crisis import crisis_rate
 from model.eventlog import Event, Organisation
 from model.population import Place

@@ -6,8 +6,8 @@ need for help goes one of these ways, each a hand-off to another module's waitin
 
 - a self-funder outside council pathways arranges care privately (private_care.py);
 - one who needs NHS onward care waits for intermediate care (intermediate_care.py);
-- discharge to assess (integrated): home as soon as a reablement place is free, and one
-  trusted assessment at home afterwards, if it is still needed (reablement.py);
+- discharge to assess (integrated): home as soon as a reablement place is free, then, if a
+  need remains, an assessment at home by whichever route is in force (reablement.py);
 - sequential (siloed): a ward therapist assesses (NHS), each organisational boundary adds a
   hand-off, then the council assesses on the ward (assessment.py) and the person waits there
   for what it decides (care_decision.py).
@@ -74,7 +74,8 @@ def plan_discharges(m) -> None:
     intermediate_care.queue(m, ids[onward], fit[onward] + handoff[onward])
 
     social = council & ~onward
-    d2a = social & m.levers.applies("integrated_discharge", streams, "discharge.d2a", week, pop, ids)
+    untried = ~pop.reablement_tried[ids]  # reablement is offered once an episode
+    d2a = social & untried & m.levers.applies("integrated_discharge", streams, "discharge.d2a", week, pop, ids)
     pop.stay_delay_nhs[ids[d2a]] = handoff[d2a]
     reablement.queue(m, ids[d2a], fit[d2a] + handoff[d2a])
 

@@ -42,7 +42,7 @@ def admit(m, ids: np.ndarray, day: np.ndarray, length_of_stay: np.ndarray | None
     m.tally.add("overnight_admissions", int((los > 0).sum()))
     m.tally.add("clinical_bed_days", float(los.sum()))
     with_need = ids[pop.stage[ids] != Stage.NONE]
-    set_stage(m, with_need, Stage.ON_WARD, day[pop.stage[ids] != Stage.NONE])
+    set_stage(m, with_need, Stage.ON_WARD)
     pop.place[ids] = Place.HOSPITAL
     pop.admit_day[ids] = day
     pop.fit_day[ids] = day + los

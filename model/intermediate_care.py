@@ -5,7 +5,8 @@ About 48% of acute bed days lost to delays are spent waiting for NHS intermediat
 provider has a number of places (concurrent episodes); an inpatient who needs one waits on
 the ward (stage AWAITING_INTERMEDIATE_CARE: NHS-attributable delayed days) until a place is
 free, then leaves hospital for a few weeks of rehabilitation (IN_INTERMEDIATE_CARE). At
-the end most need nothing more; the rest are assessed for social care at home.
+the end some need nothing more (`intermediate_care.recovery_share`); the rest are assessed
+for social care at home.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from model.timing import DAYS_PER_WEEK
 def queue(m, ids: np.ndarray, day) -> None:
     pop = m.pop
     day = np.broadcast_to(np.asarray(day), np.shape(ids))
-    set_stage(m, ids, Stage.AWAITING_INTERMEDIATE_CARE, day)
+    set_stage(m, ids, Stage.AWAITING_INTERMEDIATE_CARE)
     m.community.intermediate_care_queue.add(ids, day, pop.episode[ids], 0)
 
 
@@ -39,7 +40,7 @@ def start_episodes(m) -> None:
     if len(ids) == 0:
         return
     weeks = m.config.area.intermediate_care.weeks
-    set_stage(m, ids, Stage.IN_INTERMEDIATE_CARE, day)
+    set_stage(m, ids, Stage.IN_INTERMEDIATE_CARE)
     pop.service_until[ids] = day + int(round(weeks * DAYS_PER_WEEK))
     m.tally.add("intermediate_care_episodes", len(ids))
     m.log.record(ids, day, Event.INTERMEDIATE_CARE_START, Organisation.COMMUNITY_HEALTH, Payer.NHS)

@@ -18,7 +18,7 @@ from enum import IntEnum
 import numpy as np
 
 from model.eventlog import Event, Organisation
-from model.population import NO_DAY, Package, Place
+from model.population import Package, Place
 from model.timing import SLOW_PROCESS_WEEKS, weekly_probability
 
 
@@ -34,13 +34,8 @@ class Stage(IntEnum):
     AWAITING_CARE_HOME = 6  # care_homes.py: waiting for a care-home place
     AWAITING_INTERMEDIATE_CARE = 7  # intermediate_care.py: an inpatient waiting for NHS onward care
     IN_INTERMEDIATE_CARE = 8  # intermediate_care.py
-    ARRANGING_PRIVATELY = 9  # private_care.py: a self-funder buying care outside council pathways
-    UNMET = 10  # needs.py: refused, lost between services, or gone without
-    ON_WARD = 11  # discharge.py: an inpatient whose need is planned for when they are medically fit
-
-
-# Stages in which the need is being met by a service (the rest are waits or unmet).
-SERVED_STAGES = (Stage.IN_REABLEMENT, Stage.IN_INTERMEDIATE_CARE)
+    UNMET = 9  # needs.py: refused, lost between services, or gone without
+    ON_WARD = 10  # discharge.py: an inpatient whose need is planned for when they are medically fit
 
 
 class ReferralInbox:
@@ -78,16 +73,15 @@ def unmet_need(m) -> np.ndarray:
             & (pop.view("place") == Place.HOME) & (pop.view("package") == Package.NONE) & pop.view("alive"))
 
 
-def set_stage(m, ids: np.ndarray, stage: Stage, day) -> None:
+def set_stage(m, ids: np.ndarray, stage: Stage) -> None:
     m.pop.stage[ids] = stage
-    m.pop.stage_since[ids] = day
 
 
 def join_council_list(m, ids: np.ndarray, day, stage: Stage, list_of, units=1.0) -> None:
     """Put people at `stage` on their own council's waiting list (`list_of(council)`)."""
     pop = m.pop
     day = np.broadcast_to(np.asarray(day), np.shape(ids))
-    set_stage(m, ids, stage, day)
+    set_stage(m, ids, stage)
     for council in m.councils:
         here = pop.council[ids] == council.number
         list_of(council).add(ids[here], day[here], pop.episode[ids[here]], 0, units)
@@ -111,22 +105,21 @@ def start_need(m, ids: np.ndarray, day, in_hospital: bool = False) -> np.ndarray
     m.tally.add("need_episodes", len(ids))
     m.log.record(ids, day, Event.NEED_START)
     if in_hospital:
-        set_stage(m, ids, Stage.ON_WARD, day)
+        set_stage(m, ids, Stage.ON_WARD)
     else:
-        set_stage(m, ids, Stage.REFERRED, day)
+        set_stage(m, ids, Stage.REFERRED)
         m.referrals.add(ids, day)
     return ids
 
 
 def refer_again(m, ids: np.ndarray, day) -> None:
     """An open need that a service has not resolved goes back for assessment at home."""
-    set_stage(m, ids, Stage.REFERRED, day)
+    set_stage(m, ids, Stage.REFERRED)
     m.referrals.add(ids, day)
 
 
 def close_need(m, ids: np.ndarray) -> None:
     m.pop.stage[ids] = Stage.NONE
-    m.pop.stage_since[ids] = NO_DAY
 
 
 def resolve_unmet_needs(m) -> None:

@@ -120,11 +120,10 @@ class Population:
         "place": np.int8, "package": np.int8, "stage": np.int8,
         "entered_day": np.int32, "death_day": np.int32, "admit_day": np.int32,
         "fit_day": np.int32, "discharge_day": np.int32, "last_discharge_day": np.int32,
-        "stage_since": np.int32, "episode": np.int32, "service_until": np.int32, "stay_delay_nhs": np.int32,
+        "episode": np.int32, "service_until": np.int32, "stay_delay_nhs": np.int32,
     }
     # Columns whose "nothing yet" value is NO_DAY rather than zero.
-    DAY_COLUMNS = ("admit_day", "fit_day", "discharge_day", "last_discharge_day", "death_day", "service_until",
-                   "stage_since")
+    DAY_COLUMNS = ("admit_day", "fit_day", "discharge_day", "last_discharge_day", "death_day", "service_until")
     FLOAT_COLUMNS = ("age", "capital", "housing", "home_care_hours")
     BOOL_COLUMNS = ("alive", "lives_alone", "has_carer", "coordinator", "discharge_planned",
                     "planned_follow_up", "reablement_tried") + CONDITION_FLAGS

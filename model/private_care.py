@@ -35,7 +35,7 @@ def arrange(m, ids: np.ndarray, day: np.ndarray) -> np.ndarray:
     sc = m.config.area.social_care
     without = m.streams.bernoulli("care.go_without", m.week, ids, sc.self_funder_go_without)
     m.tally.add("self_funders_without_care", int(without.sum()))
-    set_stage(m, ids[without], Stage.UNMET, day[without])
+    set_stage(m, ids[without], Stage.UNMET)
     buyers, buy_day = ids[~without], day[~without]
     m.log.record(buyers, buy_day, Event.SELF_ARRANGED_CARE, Organisation.PRIVATE, Payer.SELF_FUNDED)
     search = whole_days(m.streams.exponential("care.private_search", m.week, buyers,

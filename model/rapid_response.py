@@ -20,7 +20,7 @@ from model.eventlog import Event, Organisation
 def weekly_capacity(m) -> float:
     """Responses the team can make this week."""
     per_1000 = m.config.area.capacity.rapid_response_per_1000_per_week
-    return per_1000 * m.capacity_scale * m.levers.effect["rapid_response"]
+    return per_1000 * m.nhs_capacity_scale * m.levers.effect["rapid_response"]
 
 
 def respond(m, crisis_ids: np.ndarray, day: np.ndarray, manageable: np.ndarray) -> np.ndarray:

@@ -48,7 +48,7 @@ def start(m, ids: np.ndarray, day: np.ndarray) -> None:
     if len(ids) == 0:
         return
     pop, sc, costs = m.pop, m.config.area.social_care, m.config.area.costs
-    set_stage(m, ids, Stage.IN_REABLEMENT, day)
+    set_stage(m, ids, Stage.IN_REABLEMENT)
     pop.reablement_tried[ids] = True
     pop.service_until[ids] = day + sc.reablement_weeks * DAYS_PER_WEEK
     m.tally.add("reablement_episodes", len(ids))
