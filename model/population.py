@@ -26,8 +26,9 @@ class Place(IntEnum):
 
 
 class Package(IntEnum):
+    """Long-term care a person has (reablement is an episode stage, needs.Stage, not a package)."""
+
     NONE = 0
-    REABLEMENT = 1
     HOME_CARE = 2
     RESIDENTIAL = 3
     NURSING = 4
