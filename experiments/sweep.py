@@ -130,7 +130,8 @@ class Plan:
             "scenarios": {arm: {"name": sc.name, "origin": sc.origin, "hash": sc.content_hash()}
                           for arm, sc in self.scenarios.items() if sc is not None},
             "varied": {v.path: sorted(v.arms) for v in exp.varied},
-            "outputs": exp.spec.outputs, "years": exp.spec.years, "patients": exp.spec.patients,
+            "outputs": exp.spec.outputs, "years": exp.spec.years,
+            "patients": exp.base.area.population.patients,
             "seed": exp.spec.seed, "seeds": exp.spec.seeds, "status": "running", "code_versions": [code_version],
         }
 
