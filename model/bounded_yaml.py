@@ -128,8 +128,9 @@ def _text(data: bytes | str, origin: str, error: type[Exception]) -> str:
 def parse_yaml(data: bytes | str, origin: str, error: type[Exception] = YamlRefused) -> Any:
     """Parse one YAML document within the bounds above; raise `error` with one line if refused."""
     text = _text(data, origin, error)
-    loader = _BoundedLoader(text)
+    loader = None
     try:
+        loader = _BoundedLoader(text)  # the reader checks the characters here
         node = loader.get_single_node()
         if node is None:
             return None
@@ -146,7 +147,8 @@ def parse_yaml(data: bytes | str, origin: str, error: type[Exception] = YamlRefu
     except RecursionError:
         raise error(f"{origin}: refused: nested too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def read_yaml_file(path, origin: str, error: type[Exception] = YamlRefused) -> Any:
