@@ -137,11 +137,11 @@ def check_output_file(path: str | Path, suffixes: tuple[str, ...], force: bool =
     (an HTML report carries carepath's signature; other files are never replaced).
     """
     target = Path(path)
+    if target.is_dir():
+        raise ExperimentError(f"{option} {target}: is a folder; give a file name ending in {suffixes[0]}")
     if target.suffix.lower() not in suffixes:
         raise ExperimentError(f"{option} {target}: the {what} is a {'/'.join(suffixes)} file; "
                               f"give a name ending in {suffixes[0]}")
-    if target.is_dir():
-        raise ExperimentError(f"{option} {target}: is a folder; give a file name ending in {suffixes[0]}")
     if target.exists() or target.is_symlink():
         ours = target.is_file() and not target.is_symlink() and suffixes[0] == ".html" and _is_carepath_report(target)
         if not ours:
