@@ -16,6 +16,7 @@ parent (the pool's fork server, which itself exits with the coordinator) goes aw
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import signal
@@ -23,7 +24,7 @@ import sys
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, as_completed, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 
 from experiments.spec import ExperimentError
@@ -196,6 +197,9 @@ class DaskBackend:
 
         self.address = address
         self._pending: list = []
+        # The client logs its reconnection attempts as errors; a lost scheduler is reported
+        # once, in one line, by run() instead.
+        logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
         try:
             self.client = Client(address, timeout=f"{timeout}s", set_as_default=False)
         except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError for a bad address
@@ -238,7 +242,9 @@ class DaskBackend:
                 task = by_key.pop(future.key)
                 try:
                     outcome = future.result()
-                except Exception as exc:  # noqa: BLE001 - KilledWorker, CancelledError, ...
+                except CancelledError:  # only the scheduler going away cancels our runs
+                    raise self._lost() from None
+                except Exception as exc:  # noqa: BLE001 - KilledWorker, an error while unpickling, ...
                     if self._scheduler_lost():
                         raise self._lost() from None
                     outcome = failed(task, f"{type(exc).__name__}: {exc}")
