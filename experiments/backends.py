@@ -62,11 +62,32 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
+def _release_fork_server() -> None:
+    """Close this worker's copy of the fork server's "alive" pipe.
+
+    The fork server exits when every holder of that pipe has gone; each child it forks is
+    handed a copy, so without this the workers keep the server alive after the coordinator
+    dies, and the server (their parent) keeps them alive.
+    """
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if fd is not None:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+        server._forkserver_alive_fd = None
+
+
 def _quiet_worker() -> None:
     """Workers ignore Ctrl-C (the coordinator alone decides what happens on an interrupt) and
-    die with their parent, so a coordinator killed with SIGKILL leaves no worker behind."""
+    die with the coordinator: it holds the fork server's only "alive" pipe, so the server
+    exits with it, and the kernel then kills each worker (their parent died)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _release_fork_server()
     _die_with_parent()
 
 
