@@ -150,10 +150,15 @@ def compare(a, b, replications: int = 10, precision: float | None = None, years:
     `patients=None` keeps each scenario's own population size.
     """
     from model.api import resolve
+    from model.scenario import check_seed
 
     scenarios = {"A": resolve(a, overrides, patients, value_sources), "B": resolve(b, overrides, patients, value_sources)}
     if precision is not None and not 0 < precision < 1:
         raise ExperimentError(f"precision: must be a fraction between 0 and 1 (e.g. 0.01 for 1%), got {precision}")
+    last = max_replications if precision is not None else replications
+    check_seed(seed0, "seed0")
+    offset = max(last, MIN_REPLICATIONS) - 1
+    check_seed(seed0 + offset, f"seed0 + {offset} (the last replication's seed)")
     if workers is None:
         workers = min(available_cores(), 2 * (replications if precision is None else MIN_REPLICATIONS))
     runner = _Runner(scenarios, years, seed0, workers, progress)

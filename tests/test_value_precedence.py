@@ -102,3 +102,11 @@ def test_experiment_seeds_past_2_63_are_refused(tmp_path, capsys):
         assert main(["sweep", write_experiment(tmp_path, **fields), "--out", str(tmp_path / "o")]) == 2
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1 and "seed" in err
+
+
+def test_compare_refuses_seeds_that_would_pass_2_63_before_running():
+    from experiments.compare import compare
+    from model.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError, match="the last replication's seed"):
+        compare("siloed", "integrated", replications=5, seed0=2**63 - 2, patients=50, years=1, workers=1)
