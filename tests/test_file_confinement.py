@@ -74,7 +74,7 @@ def test_unknown_fields_of_an_extended_file_are_not_echoed(layout, capsys):
 def test_an_experiment_name_cannot_be_a_path(tmp_path, capsys, monkeypatch, name):
     path = tmp_path / "exp.yaml"
     path.write_text(json.dumps({"name": name, "base": "siloed", "design": {"method": "latin", "samples": 2},
-                                "parameters": {"area.crisis.rate_65_plus_home": {"low": 0.2, "high": 0.3}}}))
+                                "parameters": {"area.context.austerity_cut": {"low": 0.0, "high": 0.3}}}))
     (tmp_path / "cwd").mkdir()
     monkeypatch.chdir(tmp_path / "cwd")  # the default --out is out/sweeps/NAME under the current folder
     line = refused(capsys, ["sweep", str(path)])
@@ -88,6 +88,6 @@ def test_an_experiments_scenarios_stay_in_its_folder_tree(layout, capsys, base):
     path = layout / "exp.yaml"
     path.write_text(json.dumps({"name": "e", "base": base.format(tmp=layout.parent),
                                 "design": {"method": "latin", "samples": 2},
-                                "parameters": {"area.crisis.rate_65_plus_home": {"low": 0.2, "high": 0.3}}}))
+                                "parameters": {"area.context.austerity_cut": {"low": 0.0, "high": 0.3}}}))
     line = refused(capsys, ["sweep", str(path), "--out", str(layout / "o")])
     assert "base:" in line and SECRET not in line

@@ -17,7 +17,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 CARE_PATH = str(REPO / ".venv" / "bin" / "carepath")
 EXPERIMENT = {"name": "orphans", "base": "siloed",
-              "parameters": {"area.crisis.rate_65_plus_home": {"low": 0.2, "high": 0.35},
+              "parameters": {"area.context.austerity_cut": {"low": 0.0, "high": 0.3},
                              "area.hospital.length_of_stay_mean": {"low": 6, "high": 13}},
               "design": {"method": "latin", "samples": 8, "seed": 2}, "years": 3, "patients": 3000}
 

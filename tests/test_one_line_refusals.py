@@ -102,7 +102,7 @@ def test_sensitivity_out_never_replaces_a_file(tmp_path, capsys):
 
 def experiment(tmp_path, **fields) -> str:
     doc = {"name": "e", "base": "siloed", "years": 1, "patients": 60,
-           "parameters": {"area.crisis.rate_65_plus_home": {"low": 0.2, "high": 0.3},
+           "parameters": {"area.context.austerity_cut": {"low": 0.0, "high": 0.3},
                           "area.hospital.length_of_stay_mean": {"low": 7, "high": 9}},
            "design": {"method": "latin", "samples": 2}, **fields}
     path = tmp_path / "exp.yaml"

@@ -25,7 +25,7 @@ def test_a_sweep_varying_a_text_parameter_gets_a_report(tmp_path, capsys):
     experiment.write_text(json.dumps({
         "name": "focus", "base": "siloed", "compare": "integrated", "years": 1, "patients": 150,
         "parameters": {"arrangement.condition_focus": {"values": ["all", "dementia"]},
-                       "area.crisis.rate_65_plus_home": {"low": 0.2, "high": 0.35}},
+                       "area.context.austerity_cut": {"low": 0.0, "high": 0.3}},
         "design": {"method": "latin", "samples": 4, "seed": 1}}))
     out = tmp_path / "sweep"
     assert main(["sweep", str(experiment), "--out", str(out), "--workers", "1", "--no-progress"]) == 0

@@ -19,7 +19,7 @@ from experiments.sweep import run_sweep
 REPO = Path(__file__).resolve().parent.parent
 CARE_PATH = str(REPO / ".venv" / "bin" / "carepath")
 SMALL = {"name": "recovery", "base": "siloed",
-         "parameters": {"area.crisis.rate_65_plus_home": {"low": 0.2, "high": 0.35},
+         "parameters": {"area.context.austerity_cut": {"low": 0.0, "high": 0.3},
                         "area.hospital.length_of_stay_mean": {"low": 6, "high": 13}},
          "design": {"method": "latin", "samples": 4, "seed": 2}, "years": 1, "patients": 150}
 

@@ -48,7 +48,7 @@ def test_values_from_an_extended_builtin_are_attributed_to_it():
 
 
 def write_experiment(tmp_path, **fields) -> str:
-    doc = {"name": "p", "base": "area.yaml", "parameters": {"area.crisis.rate_65_plus_home": {"low": 0.2, "high": 0.3}},
+    doc = {"name": "p", "base": "area.yaml", "parameters": {"area.context.austerity_cut": {"low": 0.0, "high": 0.3}},
            "design": {"method": "latin", "samples": 2}, "years": 1, **fields}
     path = tmp_path / "exp.yaml"
     path.write_text(json.dumps(doc))
