@@ -2,17 +2,20 @@
 
 Subcommands live beside the code they drive: `run`, `scenarios` and `validate` here;
 `compare`, `sweep` and `sensitivity` in experiments/cli.py; `report` in analysis/cli.py;
-`app` in app/cli.py. Every error a user can cause prints one line and exits with status 2.
+`app` in app/cli.py. Every error a user can cause prints one line and exits with status 2,
+including argparse's own (see `OneLineParser`). SIGTERM is handled like Ctrl-C, so a `kill`
+stops a sweep or comparison the same orderly way.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
 import json
+import signal
 import sys
 from pathlib import Path
 
-from model.scenario import ScenarioError
+from model.scenario import MAX_SEED, ScenarioError
 
 EXIT_USAGE = 2
 PLUGINS = ("experiments.cli", "analysis.cli", "app.cli")
@@ -22,14 +25,22 @@ class UserError(Exception):
     """A mistake in what the user asked for; shown as one line, exit status 2."""
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line (`carepath COMMAND: error: ...`) and exit 2."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def parse_assignment(text: str) -> tuple[str, object]:
     """`path=value` from --set, with the value read as YAML (numbers, true/false, text)."""
-    import yaml
+    from model.bounded_yaml import parse_yaml
 
     if "=" not in text:
-        raise UserError(f"--set {text}: expected PATH=VALUE, e.g. arrangement.shared_record.strength=0.5")
+        raise UserError(f"--set {text[:60]}: expected PATH=VALUE, e.g. arrangement.shared_record.strength=0.5")
     path, raw = text.split("=", 1)
-    return path.strip(), yaml.safe_load(raw)
+    path = path.strip()
+    return path, parse_yaml(raw, f"--set {path[:60]}", UserError)
 
 
 def positive_int(text: str) -> int:
@@ -46,13 +57,22 @@ def whole_number(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text[:40]!r}") from None
+
+
+def seed_number(text: str) -> int:
+    """A seed: a whole number from 0 to 2**63 - 1 (larger ones would silently wrap round)."""
+    value = whole_number(text)
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 2**63 - 1, got {text[:40]}")
+    return value
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by every command that runs the model."""
-    parser.add_argument("--patients", type=positive_int, default=10_000,
-                        help="people at the start (default 10000)")
+    parser.add_argument("--patients", type=positive_int, default=None,
+                        help="people at the start (default: the scenario's area.population.patients, 10000 "
+                             "unless the scenario sets it; --set area.population.patients=N wins over this)")
     parser.add_argument("--years", type=positive_int, default=5, help="years to simulate (default 5)")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
                         help="override a scenario parameter, e.g. --set arrangement.shared_record.strength=0.5 "
@@ -69,7 +89,7 @@ def cmd_run(args) -> int:
 
     if args.out:
         check_output_folder(args.out, "run", args.force)
-    scenario = resolve(args.scenario, overrides_from(args), args.patients)
+    scenario = resolve(args.scenario, overrides_from(args), args.patients, sources=("--set", "--patients"))
     result = run(scenario, years=args.years, seed=args.seed, event_log=args.event_log)
     if args.out:
         def write(folder: Path) -> None:
@@ -123,7 +143,7 @@ def cmd_validate(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="carepath",
         description="Simulate care pathways in English health and social care, siloed vs integrated.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -132,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Run one scenario (a built-in name or a YAML file) and report its outputs.")
     run.add_argument("scenario", help="built-in name (see `carepath scenarios`) or path to a scenario YAML file")
     add_run_options(run)
-    run.add_argument("--seed", type=whole_number, default=1, help="random seed (default 1)")
+    run.add_argument("--seed", type=seed_number, default=1, help="random seed, 0 to 2**63 - 1 (default 1)")
     run.add_argument("--out", metavar="DIR", help="write by_year.parquet, totals.parquet and meta.json here")
     run.add_argument("--force", action="store_true",
                      help="replace an --out folder that holds an earlier run's results (never other files)")
@@ -158,9 +178,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops work as Ctrl-C does
     try:
         return args.handler(args) or 0
     except (ScenarioError, UserError) as exc:
@@ -169,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("carepath: interrupted", file=sys.stderr)
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

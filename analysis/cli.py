@@ -15,7 +15,10 @@ def add_cli(subparsers) -> None:
                     "sweep folder written by `carepath sweep`/`carepath sensitivity`.")
     report.add_argument("results", metavar="RESULTS", help="a results folder (from carepath compare --out)")
     report.add_argument("--out", metavar="FILE.html",
-                        help="where to write the report (default: RESULTS/report.html)")
+                        help="where to write the report (default: RESULTS/report.html); a new file, or an "
+                             "earlier carepath report with --force")
+    report.add_argument("--force", action="store_true",
+                        help="replace an earlier carepath report at that path (never other files)")
     report.set_defaults(handler=cmd_report)
 
 
@@ -25,13 +28,11 @@ def cmd_report(args) -> int:
     matplotlib.use("Agg")
     from analysis.load import ResultsError, kind_of, load_comparison
     from carepath_cli import UserError
+    from experiments.output_folder import check_output_file
 
     folder = Path(args.results)
     out = Path(args.out) if args.out else folder / "report.html"
-    if out.suffix.lower() not in {".html", ".htm"}:
-        raise UserError(f"--out {out}: the report is an HTML file; give a name ending in .html")
-    if out.exists() and out.is_dir():
-        raise UserError(f"--out {out}: is a folder; give a file name ending in .html")
+    check_output_file(out, (".html", ".htm"), args.force, "--out", "report")
     try:
         kind = kind_of(folder)
         if kind == "comparison":

@@ -16,6 +16,9 @@ involved; a notebook shows them when they are the cell's value. Bands and error 
 """
 from __future__ import annotations
 
+import functools
+
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -34,6 +37,20 @@ CATEGORY_COLOURS = dict(zip(CATEGORIES, [
     "#1f77b4", "#aec7e8", "#ff7f0e", "#ffbb78", "#2ca02c", "#98df8a", "#d62728", "#ff9896",
     "#9467bd", "#c5b0d5", "#8c564b", "#c49c94", "#e377c2", "#7f7f7f"]))
 BAND_ALPHA = 0.2
+
+
+def literal_text(draw):
+    """Draw with matplotlib's mathtext off, so names are shown as written.
+
+    Why: a scenario name such as "cost $5m$ plan" would otherwise be parsed as TeX, and an
+    unbalanced `$` makes matplotlib fail when the figure is drawn, after every run finished.
+    """
+    @functools.wraps(draw)
+    def drawn(*args, **kwargs):
+        with matplotlib.rc_context({"text.parse_math": False}):
+            return draw(*args, **kwargs)
+
+    return drawn
 
 
 def scenario_names(comparison) -> dict[str, str]:
@@ -122,6 +139,7 @@ def _grid(comparison, metrics, draw, title: str, columns: int = 2) -> Figure:
     return fig
 
 
+@literal_text
 def time_series(comparison, metric: str, ax=None) -> Figure:
     """Both arms' yearly means of a metric, each with its 95% band."""
     fig, ax = _new_axes(ax)
@@ -144,11 +162,13 @@ def time_series(comparison, metric: str, ax=None) -> Figure:
     return fig
 
 
+@literal_text
 def time_series_grid(comparison, metrics, columns: int = 2) -> Figure:
     """time_series for several metrics, one panel each."""
     return _grid(comparison, metrics, time_series, "Each year, both arms: mean over replications", columns)
 
 
+@literal_text
 def cumulative_difference_plot(comparison, metric: str, ax=None) -> Figure:
     """The running total of (B − A) from year 1, with its 95% band and a line at no change."""
     fig, ax = _new_axes(ax)
@@ -167,6 +187,7 @@ def cumulative_difference_plot(comparison, metric: str, ax=None) -> Figure:
     return fig
 
 
+@literal_text
 def cumulative_difference_grid(comparison, metrics, columns: int = 2) -> Figure:
     """cumulative_difference_plot for several metrics, one panel each."""
     names = scenario_names(comparison)
@@ -185,6 +206,7 @@ def cost_table(comparison) -> pd.DataFrame:
     return long[["arm", "category", "payer", "cost"]]
 
 
+@literal_text
 def cost_by_payer(comparison) -> Figure:
     """Each payer's whole-run cost for both arms, stacked by category (mean over replications)."""
     table = cost_table(comparison)
@@ -239,6 +261,7 @@ def _change_colour(low: float, high: float, mean: float) -> str:
     return CHANGE_COLOURS["up"] if mean > 0 else CHANGE_COLOURS["down"]
 
 
+@literal_text
 def cost_difference(comparison) -> Figure:
     """Which budget pays and which saves: the change (B − A) by payer with 95% intervals,
     and the change by category, split by payer."""
@@ -290,6 +313,7 @@ def cost_difference(comparison) -> Figure:
     return fig
 
 
+@literal_text
 def duplicate_visits(comparison) -> Figure:
     """Duplicate visits by type: whole-run totals with intervals, and each year's mean by arm."""
     types = [c for c in ("duplicate_ot_visits", "duplicate_needs_assessments") if c in comparison.runs]
@@ -297,6 +321,7 @@ def duplicate_visits(comparison) -> Figure:
                       "Duplicate visits over {years} years", "Duplicate visits per year")
 
 
+@literal_text
 def delayed_bed_days(comparison) -> Figure:
     """Delayed bed days by cause (waiting for the NHS or for social care), whole run and by year."""
     causes = [c for c in ("delayed_bed_days_nhs", "delayed_bed_days_social_care") if c in comparison.runs]

@@ -285,6 +285,7 @@ def page(title: str, lead: str, sections, body: str) -> str:
 <html lang="en-GB">
 <head>
 <meta charset="utf-8">
+<meta name="generator" content="carepath">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <title>carepath report: {esc(title)}</title>

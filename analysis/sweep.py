@@ -24,7 +24,7 @@ from matplotlib.patches import Patch
 
 from analysis.labels import metric_name, title_case
 from analysis.load import ResultsError
-from analysis.plots import DIFF_COLOUR, money_axis, _count_axis
+from analysis.plots import DIFF_COLOUR, _count_axis, literal_text, money_axis
 from analysis.provenance import plain_citation
 
 SWEEP_FORMAT = "carepath-sweep/"
@@ -115,6 +115,7 @@ def short_parameter(path: str) -> str:
     return path.split(".", 1)[1] if path.startswith(("area.", "arrangement.")) else path
 
 
+@literal_text
 def sensitivity_chart(sweep: SweepData, output: str, ax=None) -> Figure:
     """Sobol first-order (S1) and total (ST) indices, or Morris mu*, with their 95% intervals."""
     if sweep.indices is None:
@@ -149,6 +150,21 @@ def sensitivity_chart(sweep: SweepData, output: str, ax=None) -> Figure:
     return fig
 
 
+def parameter_axis(sweep: SweepData, name: str) -> tuple[pd.Series, list[str] | None]:
+    """A varied parameter's values as numbers, and tick labels when they stand for text.
+
+    A text parameter (varied through `values:`) is placed by its position in the list, the
+    same coordinate SALib sampled (`x:PATH` in design.parquet).
+    """
+    column = sweep.points[name]
+    if pd.api.types.is_numeric_dtype(column):
+        return column.astype(float), None
+    ordered = sweep.design.sort_values(f"x:{name}")[name] if f"x:{name}" in sweep.design else column
+    labels = [str(v) for v in dict.fromkeys(ordered.tolist())]
+    codes = column.astype(str).map({label: float(i) for i, label in enumerate(labels)})
+    return codes, labels
+
+
 def _axes(ax, rows: int):
     if ax is not None:
         return ax.figure, ax
@@ -156,6 +172,7 @@ def _axes(ax, rows: int):
     return fig, fig.add_subplot()
 
 
+@literal_text
 def tornado(sweep: SweepData, output: str, ax=None, share: float = 0.25) -> Figure:
     """For each parameter, the mean output over the points in the lowest and in the highest
     quarter of its sampled values, as bars from the overall mean (largest swing on top)."""
@@ -163,7 +180,7 @@ def tornado(sweep: SweepData, output: str, ax=None, share: float = 0.25) -> Figu
     centre = float(points[output].mean())
     rows = []
     for name in sweep.parameters:
-        values = points[name].astype(float)
+        values, _ = parameter_axis(sweep, name)
         low_cut, high_cut = values.quantile(share), values.quantile(1 - share)
         low = float(points.loc[values <= low_cut, output].mean())
         high = float(points.loc[values >= high_cut, output].mean())
@@ -187,6 +204,7 @@ def tornado(sweep: SweepData, output: str, ax=None, share: float = 0.25) -> Figu
     return fig
 
 
+@literal_text
 def output_vs_parameters(sweep: SweepData, output: str, columns: int = 3) -> Figure:
     """The output at every design point against each varied parameter, with binned means."""
     names = sweep.parameters
@@ -195,11 +213,13 @@ def output_vs_parameters(sweep: SweepData, output: str, columns: int = 3) -> Fig
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
     points = sweep.points
     for ax, name in zip(axes, names):
-        x = points[name].astype(float)
+        x, labels = parameter_axis(sweep, name)
+        if labels is not None:
+            ax.set_xticks(range(len(labels)), labels, fontsize=7)
         ax.scatter(x, points[output], s=12, alpha=0.6, color="#0072B2", edgecolor="none")
         bins = pd.qcut(x, q=min(5, x.nunique()), duplicates="drop") if x.nunique() > 1 else None
         if bins is not None:
-            means = points.groupby(bins, observed=True).agg(x=(name, "mean"), y=(output, "mean"))
+            means = points.assign(_x=x).groupby(bins, observed=True).agg(x=("_x", "mean"), y=(output, "mean"))
             ax.plot(means["x"], means["y"], color=DIFF_COLOUR, marker="o", markersize=3, label="binned mean")
         if sweep.paired:
             ax.axhline(0, color="black", linewidth=0.6)

@@ -3,13 +3,19 @@
 Bound to 127.0.0.1 unless told otherwise: a laptop at a workshop should not offer the app
 to the whole venue's network by accident. Solara runs in production mode (no file
 watching, no call home) with its telemetry off, so it works with no internet once the
-front-end assets are installed (scripts/install_offline_assets.sh).
+front-end assets are installed (scripts/install_offline_assets.sh); a file missing there
+is a 404, never a download (app/offline.py).
+
+The port is checked before anything is said to be serving. Then this process becomes the
+Solara server (exec), so stopping `carepath app` in any way (Ctrl-C, `kill`, `kill -9`)
+stops the server and frees the port: there is no child left behind.
 """
 from __future__ import annotations
 
 import argparse
+import errno
 import os
-import subprocess
+import socket
 import sys
 from pathlib import Path
 
@@ -35,7 +41,8 @@ def add_cli(subparsers) -> None:
     app = subparsers.add_parser(
         "app", help="open the workshop app: siloed and integrated worlds side by side in the browser",
         description="Serve the workshop app (two worlds, same people, side by side). Works offline.")
-    app.add_argument("--port", type=port_number, default=8765, help="port to serve on (default 8765; 0 picks one)")
+    app.add_argument("--port", type=port_number, default=8765,
+                     help="port to serve on (default 8765; 0 picks a free one); one in use is refused")
     app.add_argument("--host", default="127.0.0.1",
                      help="address to bind (default 127.0.0.1, this machine only; 0.0.0.0 shares it on the network)")
     app.set_defaults(handler=run_app)
@@ -61,15 +68,35 @@ def missing_assets() -> list[str]:
     return [name for name in CORE_ASSETS if not (cdn / name).is_file()]
 
 
+def claim_port(host: str, port: int) -> int:
+    """The port to serve on: `port` if it can be bound now (0: a free one); raises OSError if not.
+
+    Bound the way the server will bind it (SO_REUSEADDR), then released for the server.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+        return probe.getsockname()[1]
+
+
 def run_app(args) -> int:
+    try:
+        port = claim_port(args.host, args.port)
+    except OSError as exc:
+        reason = (f"port {args.port} is in use (is the app already running? choose another with --port)"
+                  if exc.errno == errno.EADDRINUSE else f"cannot serve on {args.host}:{args.port} "
+                                                        f"({exc.strerror or exc})")
+        print(f"carepath app: error: {reason}", file=sys.stderr)
+        return 2
     missing = missing_assets()
     if missing:
         print(f"carepath app: warning: front-end assets are not installed locally ({', '.join(missing)}); "
-              "the page needs internet. Run: bash scripts/install_offline_assets.sh", file=sys.stderr)
+              "the page will not load. Run: bash scripts/install_offline_assets.sh", file=sys.stderr)
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
-    where = f"http://{shown_host}:{args.port}/" if args.port else f"{shown_host}, on a free port Solara will name"
-    print(f"carepath app: serving on {where} (Ctrl-C to stop)", file=sys.stderr)
-    try:
-        return subprocess.call(solara_command(args.host, args.port), env=solara_environment(), cwd=REPO_ROOT)
-    except KeyboardInterrupt:
-        return 130
+    print(f"carepath app: serving on http://{shown_host}:{port}/ (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    sys.stdout.flush()
+    os.chdir(REPO_ROOT)
+    command = solara_command(args.host, port)
+    os.execve(command[0], command, solara_environment())  # this process becomes the server
+    return 0  # not reached

@@ -12,6 +12,9 @@ from mesa.visualization import SolaraViz
 from app.components import LeversSidebar, TwinView
 from app.settings import WorkshopSettings
 from app.twin_worlds import TwinWorlds
+from app.offline import keep_offline
+
+keep_offline()  # Solara imports this module before it serves a page: no CDN downloads from here on
 
 
 @solara.component

@@ -7,16 +7,24 @@ and neither lets one failed run stop the others: a model error comes back as a f
 outcome from the worker, and a lost worker process becomes a failed outcome here.
 Results never depend on the backend or the worker count: a run's numbers depend only on
 its task (see experiments/worker.py), and the caller writes each outcome under its run id.
+
+After an interrupt (Ctrl-C or SIGTERM) the caller asks `drain()` for the runs that were
+already running: queued runs are cancelled, running ones finish and are handed back, so
+no finished work is thrown away; a second interrupt abandons them. Local worker processes
+never outlive their coordinator, however it ends: the kernel kills each one when its
+parent (the pool's fork server, which itself exits with the coordinator) goes away.
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import signal
+import sys
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 
 from experiments.spec import ExperimentError
@@ -24,6 +32,8 @@ from experiments.worker import RunOutcome, RunTask, run_task
 
 Runner = Callable[[RunTask], RunOutcome]
 POOL_RESTARTS = 3  # a run in flight when the pool broke this many times is reported as failed
+WORKER_WAIT = 30.0  # seconds to wait for a Dask scheduler to have at least one worker
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def available_cores() -> int:
@@ -37,9 +47,48 @@ def failed(task: RunTask, error: str) -> RunOutcome:
     return RunOutcome(task.run_id, False, error=error)
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent exits (a no-op elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _release_fork_server() -> None:
+    """Close this worker's copy of the fork server's "alive" pipe.
+
+    The fork server exits when every holder of that pipe has gone; each child it forks is
+    handed a copy, so without this the workers keep the server alive after the coordinator
+    dies, and the server (their parent) keeps them alive.
+    """
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if fd is not None:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+        server._forkserver_alive_fd = None
+
+
 def _quiet_worker() -> None:
-    """Workers ignore Ctrl-C: the coordinator alone decides what happens on an interrupt."""
+    """Workers ignore Ctrl-C (the coordinator alone decides what happens on an interrupt) and
+    die with the coordinator: it holds the fork server's only "alive" pipe, so the server
+    exits with it, and the kernel then kills each worker (their parent died)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _release_fork_server()
+    _die_with_parent()
 
 
 class LocalBackend:
@@ -52,6 +101,7 @@ class LocalBackend:
     def __init__(self, workers: int | None = None):
         self.workers = workers or available_cores()
         self._pool: ProcessPoolExecutor | None = None
+        self._in_flight: dict = {}
 
     def describe(self) -> str:
         return f"{self.workers} local process{'es' if self.workers > 1 else ''}"
@@ -80,6 +130,7 @@ class LocalBackend:
         breaks: dict[int, int] = {}
         window = 2 * self.workers
         in_flight: dict = {}
+        self._in_flight = in_flight
         try:
             while True:
                 pool = self._pool_now()
@@ -113,9 +164,41 @@ class LocalBackend:
                         retry.append(task)
                     in_flight.clear()
                     self._shutdown()
+        except KeyboardInterrupt:
+            raise  # the runs in flight stay in self._in_flight for drain()
         except BaseException:
-            self._shutdown()  # interrupted or abandoned: drop what has not started
+            self._shutdown()  # abandoned: drop what has not started
             raise
+
+    def drain(self) -> Iterator[RunOutcome]:
+        """After an interrupt: cancel queued runs, wait for running ones, yield those that finished.
+
+        A second interrupt while waiting abandons them (the worker processes are killed).
+        """
+        in_flight, self._in_flight = self._in_flight, {}
+        if self.workers == 1 or not in_flight:
+            self._shutdown()
+            return
+        running = [future for future in in_flight if not future.cancel()]
+        try:
+            for future in as_completed(running):
+                try:
+                    outcome = future.result()
+                except Exception:  # noqa: BLE001 - a run lost with its worker is simply rerun next time
+                    continue
+                yield outcome
+        except BaseException:
+            self._kill()
+            raise
+        self._shutdown()
+
+    def _kill(self) -> None:
+        """Stop now: kill the worker processes rather than wait for their runs."""
+        if self._pool is not None:
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.kill()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
     def _shutdown(self) -> None:
         if self._pool is not None:
@@ -123,21 +206,32 @@ class LocalBackend:
             self._pool = None
 
     def close(self) -> None:
+        self._in_flight = {}
         self._shutdown()
 
 
 class DaskBackend:
     """Runs tasks on a Dask distributed cluster (`dask scheduler` + `dask worker`s)."""
 
-    def __init__(self, address: str, timeout: float = 10):
+    def __init__(self, address: str, timeout: float = 10, worker_wait: float = WORKER_WAIT):
         from distributed import Client
 
         self.address = address
+        self._pending: list = []
+        # The client logs its reconnection attempts as errors; a lost scheduler is reported
+        # once, in one line, by run() instead.
+        logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
         try:
             self.client = Client(address, timeout=f"{timeout}s", set_as_default=False)
         except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError for a bad address
             raise ExperimentError(f"--scheduler {address}: cannot reach a Dask scheduler there "
                                   f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from None
+        try:
+            self.client.wait_for_workers(1, timeout=worker_wait)
+        except Exception:  # noqa: BLE001 - TimeoutError, or the scheduler going away meanwhile
+            self.client.close()
+            raise ExperimentError(f"--scheduler {address}: the scheduler has no workers (waited {worker_wait:g} s); "
+                                  f"start some with `dask worker {address} --nthreads 1`") from None
         self.workers = max(1, sum(self.client.nthreads().values()))
 
     def describe(self) -> str:
@@ -163,25 +257,58 @@ class DaskBackend:
                 by_key[future.key] = task
                 queue.add(future)
 
-        top_up()
         try:
+            top_up()
             for future in queue:
                 task = by_key.pop(future.key)
                 try:
                     outcome = future.result()
-                except Exception as exc:  # noqa: BLE001 - KilledWorker, CancelledError, ...
+                except CancelledError:  # only the scheduler going away cancels our runs
+                    raise self._lost() from None
+                except Exception as exc:  # noqa: BLE001 - KilledWorker, an error while unpickling, ...
+                    if self._scheduler_lost():
+                        raise self._lost() from None
                     outcome = failed(task, f"{type(exc).__name__}: {exc}")
                 future.release()
                 yield outcome
                 top_up()
+        except KeyboardInterrupt:
+            self._pending = list(queue.futures)
+            raise
+        except ExperimentError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the connection to the scheduler failed mid-sweep
+            if self._scheduler_lost() or isinstance(exc, (OSError, TimeoutError)):
+                raise self._lost() from None
+            raise
         finally:
-            pending = list(queue.futures)
-            if pending:
+            pending = [f for f in queue.futures if f not in self._pending]
+            if pending and not self._scheduler_lost():
                 self.client.cancel(pending)
+
+    def _scheduler_lost(self) -> bool:
+        return self.client.status not in ("running", "connecting", "newly-created")
+
+    def _lost(self) -> ExperimentError:
+        return ExperimentError(f"--scheduler {self.address}: lost the connection to the Dask scheduler; finished "
+                               "runs are kept: run the same command again (with a scheduler running) to resume")
+
+    def drain(self) -> Iterator[RunOutcome]:
+        """After an interrupt: keep the runs that already finished on the cluster, cancel the rest."""
+        pending, self._pending = self._pending, []
+        finished = [f for f in pending if f.status == "finished"]
+        rest = [f for f in pending if f.status != "finished"]
+        if rest and not self._scheduler_lost():
+            self.client.cancel(rest)
+        for future in finished:
+            try:
+                yield future.result(timeout=10)
+            except Exception:  # noqa: BLE001 - not retrievable now: it is rerun next time
+                continue
 
     def close(self) -> None:
         self.client.close()
 
 
-def make_backend(workers: int | None = None, scheduler: str | None = None):
-    return DaskBackend(scheduler) if scheduler else LocalBackend(workers)
+def make_backend(workers: int | None = None, scheduler: str | None = None, worker_wait: float = WORKER_WAIT):
+    return DaskBackend(scheduler, worker_wait=worker_wait) if scheduler else LocalBackend(workers)

@@ -6,8 +6,11 @@ import json
 import sys
 from pathlib import Path
 
-from carepath_cli import add_run_options, overrides_from, positive_int, whole_number
+from carepath_cli import add_run_options, overrides_from, positive_int, seed_number
 from experiments.spec import ExperimentError
+from model.scenario import MAX_SEED
+
+MAX_REPLICATIONS = 10_000  # a comparison holds its runs in memory; longer ones belong in a sweep
 
 
 def fraction(text: str) -> float:
@@ -20,20 +23,55 @@ def fraction(text: str) -> float:
     return value
 
 
+def replication_count(text: str) -> int:
+    value = positive_int(text)
+    if value > MAX_REPLICATIONS:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_REPLICATIONS:,} (for more, run the comparison "
+                                         f"as a sweep: docs/experiments.md), got {value:,}")
+    return value
+
+
+def check_compare_request(args) -> None:
+    """Everything about a comparison that can be refused before any run starts."""
+    from experiments.compare import MIN_REPLICATIONS
+    from experiments.output_folder import check_output_file, check_output_folder
+
+    if args.precision and args.max_replications < MIN_REPLICATIONS + 1:
+        raise ExperimentError(f"--max-replications {args.max_replications}: --precision starts with "
+                              f"{MIN_REPLICATIONS} replications and adds more, so it needs at least "
+                              f"{MIN_REPLICATIONS + 1}")
+    most = args.max_replications if args.precision else (args.replications or 10)
+    if args.seed + most - 1 > MAX_SEED:
+        raise ExperimentError(f"--seed {args.seed}: replications use seeds up to seed + {most - 1}, which must stay "
+                              f"at most 2**63 - 1")
+    if args.out:
+        check_output_folder(args.out, "comparison", args.force)
+    if args.report:
+        check_output_file(args.report, (".html", ".htm"), args.force, "--report", "report")
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text[:40]!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 3600 seconds, got {text[:40]}")
+    return value
+
+
 # -- compare ---------------------------------------------------------------------------------
 def cmd_compare(args) -> int:
     from experiments.compare import compare
 
-    if args.out:
-        from experiments.output_folder import check_output_folder
-
-        check_output_folder(args.out, "comparison", args.force)
+    check_compare_request(args)
     if args.report:
         write_report = _report_writer()
     replications = args.replications or (3 if args.precision else 10)
     comparison = compare(args.a, args.b, replications=replications, precision=args.precision, years=args.years,
                          patients=args.patients, overrides=overrides_from(args), workers=args.workers,
-                         seed0=args.seed, max_replications=args.max_replications, progress=not args.no_progress)
+                         seed0=args.seed, max_replications=args.max_replications, progress=not args.no_progress,
+                         value_sources=("--set", "--patients"))
     if args.out:
         comparison.save(Path(args.out), force=args.force)
     if args.report:
@@ -99,11 +137,14 @@ def cmd_sweep(args) -> int:
     from experiments.spec import load_experiment
     from experiments.sweep import run_sweep
 
+    from experiments.output_folder import check_sweep_folder
+
     experiment = load_experiment(args.file)
     out = Path(args.out) if args.out else Path("out") / "sweeps" / experiment.name
+    check_sweep_folder(out)
     try:
         report = run_sweep(experiment, out, workers=args.workers, scheduler=args.scheduler,
-                           progress=not args.no_progress)
+                           progress=not args.no_progress, worker_wait=args.worker_wait)
     except KeyboardInterrupt:
         from experiments.store import SweepStore
 
@@ -130,6 +171,10 @@ def cmd_sweep(args) -> int:
 
 # -- sensitivity -----------------------------------------------------------------------------
 def cmd_sensitivity(args) -> int:
+    if args.out:
+        from experiments.output_folder import check_output_file
+
+        check_output_file(args.out, (".csv", ".parquet"), option="--out", what="table of indices")
     _print_sensitivity(Path(args.results), args.output or None, as_json=args.json, save=args.out)
     return 0
 
@@ -158,20 +203,24 @@ def add_cli(subparsers) -> None:
     comp.add_argument("a", help="scenario A (the baseline): built-in name or YAML file")
     comp.add_argument("b", help="scenario B: built-in name or YAML file")
     how_many = comp.add_mutually_exclusive_group()
-    how_many.add_argument("--replications", type=positive_int, help="replications per arm (default 10)")
+    how_many.add_argument("--replications", type=replication_count,
+                          help=f"replications per arm (default 10, at most {MAX_REPLICATIONS:,})")
     how_many.add_argument("--precision", type=fraction, metavar="P",
                           help="add replications until each headline 95%% half-width is within P of A's mean "
                                "(e.g. 0.01)")
-    comp.add_argument("--max-replications", type=positive_int, default=100,
-                      help="upper limit for --precision (default 100)")
+    comp.add_argument("--max-replications", type=replication_count, default=100,
+                      help="upper limit for --precision (default 100; at least 4)")
     add_run_options(comp)
-    comp.add_argument("--seed", type=whole_number, default=1, help="seed of replication 1 (default 1)")
+    comp.add_argument("--seed", type=seed_number, default=1,
+                      help="seed of replication 1, 0 to 2**63 - 1 (default 1)")
     comp.add_argument("--workers", type=positive_int, help="local processes (default: one per core)")
     comp.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     comp.add_argument("--out", metavar="DIR", help="write runs.parquet, summary.parquet and meta.json here")
     comp.add_argument("--force", action="store_true",
-                      help="replace an --out folder that holds an earlier comparison (never other files)")
-    comp.add_argument("--report", metavar="FILE.html", help="write an HTML report of the comparison")
+                      help="replace an --out folder that holds an earlier comparison, and a --report file that "
+                           "holds an earlier carepath report (never other files)")
+    comp.add_argument("--report", metavar="FILE.html",
+                      help="write an HTML report of the comparison (a new file, or an earlier report with --force)")
     comp.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     comp.set_defaults(handler=cmd_compare)
 
@@ -183,7 +232,11 @@ def add_cli(subparsers) -> None:
     sweep.add_argument("--workers", type=positive_int, help="local processes (default: one per core)")
     sweep.add_argument("--scheduler", metavar="ADDRESS",
                        help="run on a Dask cluster at this scheduler address, e.g. tcp://127.0.0.1:8786")
-    sweep.add_argument("--out", metavar="DIR", help="results folder (default out/sweeps/NAME)")
+    sweep.add_argument("--worker-wait", type=seconds, default=30.0, metavar="SECONDS",
+                       help="with --scheduler: how long to wait for the cluster to have a worker before "
+                            "giving up (default 30)")
+    sweep.add_argument("--out", metavar="DIR",
+                       help="results folder (default out/sweeps/NAME): new, empty, or this sweep's to resume")
     sweep.add_argument("--sensitivity", action="store_true",
                        help="print Sobol or Morris indices when the sweep is complete")
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
@@ -196,5 +249,6 @@ def add_cli(subparsers) -> None:
     sens.add_argument("--output", action="append", metavar="METRIC",
                       help="metric to analyse (repeatable; default: the experiment's outputs)")
     sens.add_argument("--json", action="store_true", help="print the indices as JSON records")
-    sens.add_argument("--out", metavar="FILE", help="also write the indices to FILE (.csv or .parquet)")
+    sens.add_argument("--out", metavar="FILE",
+                      help="also write the indices to FILE (.csv or .parquet; a new file, never replaced)")
     sens.set_defaults(handler=cmd_sensitivity)

@@ -141,15 +141,24 @@ def look_ahead(n: int) -> int:
     return 5 if n <= 100 else n * 5 // 100
 
 
-def compare(a, b, replications: int = 10, precision: float | None = None, years: int = 5, patients: int = 10000,
-            overrides: dict | None = None, workers: int | None = None, seed0: int = 1, *,
-            headline=HEADLINE, max_replications: int = 100, progress: bool = False) -> Comparison:
-    """Run scenarios `a` and `b` (names, files or Scenarios) on common random numbers; see module doc."""
-    from model.api import resolve
+def compare(a, b, replications: int = 10, precision: float | None = None, years: int = 5,
+            patients: int | None = None, overrides: dict | None = None, workers: int | None = None, seed0: int = 1, *,
+            headline=HEADLINE, max_replications: int = 100, progress: bool = False,
+            value_sources: tuple[str, str] = ("overrides", "patients")) -> Comparison:
+    """Run scenarios `a` and `b` (names, files or Scenarios) on common random numbers; see module doc.
 
-    scenarios = {"A": resolve(a, overrides, patients), "B": resolve(b, overrides, patients)}
+    `patients=None` keeps each scenario's own population size.
+    """
+    from model.api import resolve
+    from model.scenario import check_seed
+
+    scenarios = {"A": resolve(a, overrides, patients, value_sources), "B": resolve(b, overrides, patients, value_sources)}
     if precision is not None and not 0 < precision < 1:
         raise ExperimentError(f"precision: must be a fraction between 0 and 1 (e.g. 0.01 for 1%), got {precision}")
+    last = max_replications if precision is not None else replications
+    check_seed(seed0, "seed0")
+    offset = max(last, MIN_REPLICATIONS) - 1
+    check_seed(seed0 + offset, f"seed0 + {offset} (the last replication's seed)")
     if workers is None:
         workers = min(available_cores(), 2 * (replications if precision is None else MIN_REPLICATIONS))
     runner = _Runner(scenarios, years, seed0, workers, progress)
@@ -207,6 +216,7 @@ def _meta(scenarios: dict, runs: pd.DataFrame, runner: _Runner, years: int, seed
         "origins": {arm: sc.origin for arm, sc in scenarios.items()},
         "hashes": {arm: sc.content_hash() for arm, sc in scenarios.items()},
         "overrides": {arm: sc.overrides for arm, sc in scenarios.items()},
+        "value_sources": {arm: dict(sorted(sc.value_sources.items())) for arm, sc in scenarios.items()},
         "sources": {arm: list(sc.sources) for arm, sc in scenarios.items()},
         "values": {arm: sc.values() for arm, sc in scenarios.items()},
         "seeds": [runner.seed(int(r)) for r in reps],

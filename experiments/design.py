@@ -8,11 +8,16 @@ Sampling is seeded by `design.seed`, so the same file always gives the same poin
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from experiments.spec import Experiment
+from experiments.spec import Experiment, ExperimentError
+
+# A sweep writes a part file per run and a design row per point; past this it is refused
+# before anything is allocated (docs/experiments.md, "Known limits").
+MAX_RUNS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -37,8 +42,31 @@ def _grid_axis(varied) -> list[float]:
     return list(np.linspace(varied.low, varied.high, varied.steps))
 
 
+def planned_points(experiment: Experiment) -> int:
+    """How many points the design will have, computed without building it."""
+    spec = experiment.spec.design
+    dims = len(experiment.varied)
+    if spec.method == "grid":
+        return math.prod(len(v.values) if v.values is not None else v.steps for v in experiment.varied)
+    if spec.method == "sobol":
+        return spec.samples * ((2 * dims + 2) if spec.second_order else (dims + 2))
+    if spec.method == "morris":
+        return spec.samples * (dims + 1)
+    return spec.samples
+
+
+def check_size(experiment: Experiment) -> int:
+    """The number of runs; refuse (one line, naming it) a design beyond MAX_RUNS."""
+    runs = planned_points(experiment) * experiment.spec.replications
+    if runs > MAX_RUNS:
+        raise ExperimentError(f"{experiment.origin}: design asks for {runs:,} runs (points x replications); "
+                              f"the limit is {MAX_RUNS:,} a sweep: lower design.samples, steps or replications")
+    return runs
+
+
 def build_design(experiment: Experiment) -> Design:
     """The design matrix for an experiment (deterministic given the file)."""
+    check_size(experiment)
     spec = experiment.spec.design
     problem = problem_of(experiment)
     if spec.method == "grid":

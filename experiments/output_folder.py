@@ -10,6 +10,11 @@ carries a marker file naming what kind of output it holds. Where the path alread
   `force` (the `--force` option), then replaced.
 
 The check runs before any computation (`check_output_folder`) and again when writing.
+The same rules, and the same helpers, check the other paths carepath writes before it
+computes anything: a sweep's folder (`check_sweep_folder`: new, empty, or the same sweep
+to resume) and a report or table file (`check_output_file`: a new file, or with `force`
+one carepath wrote before). A path must also be writable (tried, not guessed from
+permission bits, which root ignores) and may not be the current folder or one holding it.
 """
 from __future__ import annotations
 
@@ -26,8 +31,11 @@ MARKER = ".carepath-output"
 # The files each kind of results folder may hold; a folder with anything else is not ours to replace.
 KIND_FILES = {
     "run": {"by_year.parquet", "totals.parquet", "events.parquet", "meta.json"},
-    "comparison": {"runs.parquet", "summary.parquet", "meta.json"},
+    "comparison": {"runs.parquet", "summary.parquet", "meta.json", "report.html"},
 }
+# What a sweep folder holds before its manifest exists (a sweep killed while starting).
+SWEEP_SCAFFOLD = {".lock", MARKER, "parts", "failures", "experiment.yaml", "design.parquet"}
+REPORT_SIGNATURES = ('<meta name="generator" content="carepath">', "<title>carepath report:")
 
 
 def _marker_kind(folder: Path) -> str | None:
@@ -37,28 +45,113 @@ def _marker_kind(folder: Path) -> str | None:
         return None
 
 
-def check_output_folder(path: str | Path, kind: str, force: bool = False) -> Path:
+def _refuse_the_current_folder(path: Path, option: str) -> None:
+    here = Path.cwd().resolve()
+    target = path.resolve()
+    if target == here or target in here.parents:
+        raise ExperimentError(f"{option} {path}: is the current folder (or holds it); name a new folder inside it")
+
+
+def check_writable(path: Path, option: str) -> None:
+    """Try creating something where `path` will go (the nearest folder that exists), then remove it."""
+    parent = path.parent if str(path.parent) else Path(".")
+    existing = next((p for p in (parent, *parent.parents) if p.exists()), Path("."))
+    if not existing.is_dir():
+        raise ExperimentError(f"{option} {path}: {existing} is a file, not a folder")
+    try:
+        probe = tempfile.mkdtemp(prefix=".carepath-probe.", dir=existing)
+        os.rmdir(probe)
+    except OSError as exc:
+        raise ExperimentError(f"{option} {path}: cannot write in {existing} ({exc.strerror or exc})") from None
+
+
+def _refuse_a_file(folder: Path, option: str) -> None:
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise ExperimentError(f"{option} {folder}: exists and is not a folder; carepath will not replace it "
+                              f"(choose a new folder name)")
+
+
+def check_output_folder(path: str | Path, kind: str, force: bool = False, option: str = "--out") -> Path:
     """Refuse, in one line, a results path that writing `kind` there would destroy or cannot use."""
     folder = Path(path)
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        raise ExperimentError(f"--out {folder}: exists and is not a folder; carepath will not replace it "
-                              f"(choose a new folder name)")
+    _refuse_a_file(folder, option)
+    _refuse_the_current_folder(folder, option)
     if folder.is_dir():
         entries = {entry.name for entry in folder.iterdir()}
         if entries:
             ours = _marker_kind(folder) == kind and entries <= KIND_FILES[kind] | {MARKER}
             if not ours:
-                raise ExperimentError(f"--out {folder}: folder is not empty and does not hold carepath {kind} "
+                raise ExperimentError(f"{option} {folder}: folder is not empty and does not hold carepath {kind} "
                                       f"results only; carepath never removes files it did not write "
                                       f"(choose a new or empty folder)")
             if not force:
-                raise ExperimentError(f"--out {folder}: already holds carepath {kind} results; add --force to "
+                raise ExperimentError(f"{option} {folder}: already holds carepath {kind} results; add --force to "
                                       f"replace them, or choose a new folder")
-    parent = folder.parent if str(folder.parent) else Path(".")
-    existing = next((p for p in (parent, *parent.parents) if p.exists()), Path("."))
-    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
-        raise ExperimentError(f"--out {folder}: cannot write in {existing} (not a writable folder)")
+    check_writable(folder, option)
     return folder
+
+
+def _empty_folder(path: Path) -> bool:
+    return path.is_dir() and not any(path.iterdir())
+
+
+def sweep_folder_state(folder: Path) -> str:
+    """'new' (absent or empty), 'sweep' (has a manifest), 'started' (a sweep killed before its
+    manifest: only carepath's scaffolding) or 'foreign' (anything else)."""
+    if not folder.exists() or _empty_folder(folder):
+        return "new"
+    if (folder / "manifest.json").is_file():
+        return "sweep"
+    entries = [entry for entry in folder.iterdir() if not entry.name.endswith(".tmp")]
+    scaffold = all(entry.name in SWEEP_SCAFFOLD and (entry.name not in ("parts", "failures") or _empty_folder(entry))
+                   for entry in entries)
+    return "started" if scaffold else "foreign"
+
+
+def check_sweep_folder(path: str | Path, option: str = "--out") -> Path:
+    """A sweep's folder must be new, empty, or a sweep's (to resume); nothing else is written into."""
+    folder = Path(path)
+    _refuse_a_file(folder, option)
+    _refuse_the_current_folder(folder, option)
+    if sweep_folder_state(folder) == "foreign":
+        raise ExperimentError(f"{option} {folder}: exists and is not a sweep folder; carepath never writes into "
+                              f"a folder of other files (choose a new or empty folder)")
+    check_writable(folder, option)
+    return folder
+
+
+def _is_carepath_report(path: Path) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return any(signature in head for signature in REPORT_SIGNATURES)
+
+
+def check_output_file(path: str | Path, suffixes: tuple[str, ...], force: bool = False,
+                      option: str = "--out", what: str = "file") -> Path:
+    """Refuse, in one line, a file path carepath cannot use or would replace without leave.
+
+    A new file is fine; an existing one only with `force` and only if carepath wrote it
+    (an HTML report carries carepath's signature; other files are never replaced).
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise ExperimentError(f"{option} {target}: is a folder; give a file name ending in {suffixes[0]}")
+    if target.suffix.lower() not in suffixes:
+        raise ExperimentError(f"{option} {target}: the {what} is a {'/'.join(suffixes)} file; "
+                              f"give a name ending in {suffixes[0]}")
+    if target.exists() or target.is_symlink():
+        ours = target.is_file() and not target.is_symlink() and suffixes[0] == ".html" and _is_carepath_report(target)
+        if not ours:
+            raise ExperimentError(f"{option} {target}: exists and carepath did not write it; carepath never replaces "
+                                  f"files it did not write (choose a new name)")
+        if not force:
+            raise ExperimentError(f"{option} {target}: already holds a carepath report; add --force to replace it, "
+                                  f"or choose a new name")
+    check_writable(target, option)
+    return target
 
 
 def _normal_permissions(folder: Path) -> None:

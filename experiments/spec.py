@@ -15,13 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from model.scenario import Scenario, ScenarioError
+from model.bounded_yaml import read_yaml_file
+from model.scenario import MAX_SEED, Scenario, ScenarioError, brief
 
 EXPERIMENT_DIR = Path(__file__).resolve().parent
 METHODS = ("grid", "latin", "sobol", "morris")
+# The name becomes the default output folder's name, so it must be a plain name, not a path.
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
+MAX_DESIGN_SEED = 2**32 - 1  # what numpy's legacy seeding (used by some SALib samplers) accepts
 
 
 class ExperimentError(ScenarioError):
@@ -48,7 +51,7 @@ class DesignSpec(BaseModel):
     model_config = _STRICT
     method: Literal["grid", "latin", "sobol", "morris"]
     samples: int | None = Field(None, ge=1)
-    seed: int = Field(0, ge=0)
+    seed: int = Field(0, ge=0, le=MAX_DESIGN_SEED)
     second_order: bool = False
     levels: int = Field(4, ge=2)
 
@@ -57,7 +60,7 @@ class ExperimentSpec(BaseModel):
     """An experiment file's fields."""
 
     model_config = _STRICT
-    name: str
+    name: str = Field(pattern=NAME_PATTERN)
     description: str = ""
     sources: list[str] = []
     base: str
@@ -66,8 +69,8 @@ class ExperimentSpec(BaseModel):
     design: DesignSpec
     replications: int = Field(1, ge=1)
     years: int = Field(5, ge=1, le=50)
-    patients: int = Field(10_000, ge=10)
-    seed: int = Field(1, ge=0)
+    patients: int | None = Field(None, ge=10)  # None: the scenario's own area.population.patients
+    seed: int = Field(1, ge=0, le=MAX_SEED)
     seeds: Literal["common", "independent"] = "common"
     overrides: dict[str, Any] = {}
     outputs: list[str] = Field(["cost_total", "emergency_admissions"], min_length=1)
@@ -153,46 +156,52 @@ def _error_line(origin: str, err: dict) -> str:
         return f"{origin}: {where}: required field is missing"
     if kind == "literal_error":
         allowed = ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
-        return f"{origin}: {where}: must be one of {allowed}, got {got!r}"
+        return f"{origin}: {where}: must be one of {allowed}, got {brief(got)}"
     words = {"int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
              "float_type": "a number", "float_parsing": "a number", "bool_type": "true or false",
              "string_type": "text", "dict_type": "a mapping of fields", "list_type": "a list",
              "model_type": "a mapping of fields"}
     if kind in words:
-        return f"{origin}: {where}: must be {words[kind]}, got {got!r}"
+        return f"{origin}: {where}: must be {words[kind]}, got {brief(got)}"
     if kind in ("greater_than_equal", "less_than_equal"):
         bound = ctx.get("ge", ctx.get("le"))
         word = "at least" if kind == "greater_than_equal" else "at most"
-        return f"{origin}: {where}: must be {word} {bound}, got {got!r}"
+        return f"{origin}: {where}: must be {word} {bound}, got {brief(got)}"
     if kind == "too_short":
         return f"{origin}: {where}: must not be empty"
-    return f"{origin}: {where}: {err['msg'][0].lower()}{err['msg'][1:]}, got {got!r}"
+    if kind == "string_pattern_mismatch" and loc == ("name",):
+        return (f"{origin}: name: must be a plain name (letters, digits, _ - and ., up to 100 characters; "
+                f"it names the output folder, so not a path), got {brief(got)}")
+    return f"{origin}: {where}: {err['msg'][0].lower()}{err['msg'][1:]}, got {brief(got)}"
 
 
 def _read(path: Path, origin: str) -> tuple[dict, str]:
     if not path.is_file():
         names = ", ".join(sorted(p.stem for p in EXPERIMENT_DIR.glob("*.yaml"))) or "none"
         raise ExperimentError(f"{origin}: no such experiment file (built-in experiments: {names})")
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise ExperimentError(f"{origin}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    data = read_yaml_file(path, origin, ExperimentError)
+    if data is None:
+        raise ExperimentError(f"{origin}: empty experiment file (expected base:, parameters: and design: fields)")
     if not isinstance(data, dict):
         raise ExperimentError(f"{origin}: must be a mapping with base:, parameters: and design: fields")
-    return data, text
+    return data, path.read_text(encoding="utf-8")
 
 
 def _scenario(value: str, folder: Path, origin: str, field: str, changes: dict) -> Scenario:
+    """base: or compare: as a built-in name or a file in the experiment file's folder tree."""
     from model.api import resolve
 
     candidate = Path(value)
-    if candidate.suffix in {".yaml", ".yml"} and not candidate.is_absolute() and (folder / candidate).exists():
-        value = str(folder / candidate)
+    if candidate.is_absolute() or ".." in candidate.parts:
+        raise ExperimentError(f"{origin}: {field}: {brief(value)}: must be a built-in scenario name or a path "
+                              f"relative to this file inside its folder (no absolute paths or ..)")
+    if (folder / candidate).is_file() or candidate.suffix in {".yaml", ".yml"}:
+        target = folder / candidate
+        if target.exists() and not target.resolve().is_relative_to(folder.resolve()):
+            raise ExperimentError(f"{origin}: {field}: {brief(value)}: leads outside this file's folder")
+        value = str(target)
     try:
-        return resolve(value, changes)
+        return resolve(value, changes, sources=("experiment overrides", "experiment patients"))
     except ScenarioError as exc:
         raise ExperimentError(f"{origin}: {field}: {exc}") from None
 
@@ -286,7 +295,14 @@ def parse_experiment(data: dict, origin: str, folder: Path, text: str = "") -> E
         raise ExperimentError(_error_line(origin, exc.errors()[0])) from None
     _check_design(spec, origin)
     _check_outputs(spec, origin)
-    changes = {**spec.overrides, "area.population.patients": spec.patients}
+    if spec.patients is not None and "area.population.patients" in spec.overrides:
+        raise ExperimentError(f"{origin}: patients: also set in overrides as area.population.patients; give one")
+    if spec.seeds == "common" and spec.seed + spec.replications - 1 > MAX_SEED:
+        raise ExperimentError(f"{origin}: seed: replications use seeds seed to seed + replications - 1, which "
+                              f"must stay at most 2**63 - 1")
+    changes = dict(spec.overrides)
+    if spec.patients is not None:
+        changes["area.population.patients"] = spec.patients
     base = _scenario(spec.base, folder, origin, "base", changes)
     compare = _scenario(spec.compare, folder, origin, "compare", changes) if spec.compare else None
     varied = tuple(_check_parameter(path, rng, spec, base, origin) for path, rng in spec.parameters.items())

@@ -13,7 +13,10 @@ Layout (docs/experiments.md has the columns):
 Why parts: a run's rows reach disk the moment it finishes and are never held by the
 coordinator, so memory stays flat however long the sweep; a part appears only by an atomic
 rename of a complete temporary file, so a killed sweep leaves complete parts or none, and
-resuming is just skipping the run ids that have a part.
+resuming is just skipping the run ids that have a part. A part that cannot be read back
+(truncated or emptied by a failing disk or a hand edit) is removed on resume and its run
+done again (`SweepStore.remove_damaged_parts`). A folder left by a sweep killed before it
+wrote its manifest holds only carepath's scaffolding and is started afresh.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from experiments.output_folder import MARKER, sweep_folder_state
 from experiments.spec import ExperimentError
 
 FORMAT = "carepath-sweep/1"
@@ -75,17 +79,19 @@ class SweepStore:
 
     def create_or_resume(self, manifest: dict, design: pd.DataFrame, experiment_text: str) -> bool:
         """Start a new sweep folder, or check an existing one is this sweep. True if resuming."""
-        exists = (self.folder / "manifest.json").exists()
+        state = sweep_folder_state(self.folder)
+        exists = state == "sweep"
         if exists:
             old = self.manifest()
             if old.get("fingerprint") != manifest["fingerprint"]:
                 raise ExperimentError(
                     f"{self.folder}: holds a different sweep ({old.get('origin')}, fingerprint "
                     f"{old.get('fingerprint')}); use another --out folder or delete this one")
-        elif self.folder.exists() and any(self.folder.iterdir()):
+        elif state == "foreign" or (self.folder.exists() and not self.folder.is_dir()):
             raise ExperimentError(f"{self.folder}: exists and is not a sweep folder; choose another --out")
         self.folder.mkdir(parents=True, exist_ok=True)
         self._take_lock()
+        (self.folder / MARKER).write_text(json.dumps({"kind": "sweep"}) + "\n", encoding="utf-8")
         self.parts.mkdir(exist_ok=True)
         self.failed.mkdir(exist_ok=True)
         for stale in [*self.parts.glob(".*.tmp"), *self.failed.glob(".*.tmp"), *self.folder.glob(".*.tmp")]:
@@ -119,6 +125,23 @@ class SweepStore:
         if not self.parts.is_dir():
             return set()
         return {int(m.group(1)) for name in os.listdir(self.parts) if (m := PART.match(name))}
+
+    def remove_damaged_parts(self) -> list[int]:
+        """Remove parts that cannot be read back (a truncated or empty file); return their run ids.
+
+        Reading a part's Parquet footer is cheap (no data is decoded), so this runs on every resume.
+        """
+        damaged = []
+        for run_id in sorted(self.completed()):
+            path = self.part_path(run_id)
+            try:
+                readable = pq.read_metadata(path).num_rows > 0
+            except (OSError, pa.ArrowException):
+                readable = False
+            if not readable:
+                path.unlink(missing_ok=True)
+                damaged.append(run_id)
+        return damaged
 
     def part_path(self, run_id: int) -> Path:
         return self.parts / f"run-{run_id:06d}.parquet"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.backends import make_backend
+from experiments.backends import WORKER_WAIT, make_backend
 from experiments.design import Design, build_design, point_values
 from experiments.spec import Experiment, load_experiment
 from experiments.store import FORMAT, SweepStore
@@ -130,7 +130,8 @@ class Plan:
             "scenarios": {arm: {"name": sc.name, "origin": sc.origin, "hash": sc.content_hash()}
                           for arm, sc in self.scenarios.items() if sc is not None},
             "varied": {v.path: sorted(v.arms) for v in exp.varied},
-            "outputs": exp.spec.outputs, "years": exp.spec.years, "patients": exp.spec.patients,
+            "outputs": exp.spec.outputs, "years": exp.spec.years,
+            "patients": exp.base.area.population.patients,
             "seed": exp.spec.seed, "seeds": exp.spec.seeds, "status": "running", "code_versions": [code_version],
         }
 
@@ -143,48 +144,79 @@ def _failure_record(plan: Plan, outcome: RunOutcome) -> dict:
 
 
 def run_sweep(experiment: Experiment | str | Path, out: str | Path, workers: int | None = None,
-              scheduler: str | None = None, progress: bool = True, runner=run_task) -> SweepReport:
-    """Run (or resume) an experiment into folder `out`; see the module docstring."""
+              scheduler: str | None = None, progress: bool = True, runner=run_task,
+              worker_wait: float = WORKER_WAIT) -> SweepReport:
+    """Run (or resume) an experiment into folder `out`; see the module docstring.
+
+    Everything that can be refused (the design's size, the folder, the scheduler and its
+    workers) is checked before the folder is created or touched.
+    """
+    from experiments.output_folder import check_sweep_folder
     from model.results import code_version
 
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     plan = Plan(exp)
     plan.validate()
+    check_sweep_folder(out)
     version = code_version()
+    backend = make_backend(workers, scheduler, worker_wait)
     store = SweepStore(out)
-    store.create_or_resume(plan.manifest(version), design_table(exp, plan.design), exp.text)
+    try:
+        store.create_or_resume(plan.manifest(version), design_table(exp, plan.design), exp.text)
+    except BaseException:
+        _safe(backend.close)
+        raise
+    damaged = store.remove_damaged_parts()
+    if damaged:
+        print(f"warning: {len(damaged)} damaged part file(s) in {out}/parts (runs {_ids(damaged)}) were removed; "
+              "those runs are done again", file=sys.stderr)
     versions = set(store.manifest().get("code_versions", [version]))
     if version not in versions:
         print(f"warning: {out} was started with model code {', '.join(sorted(versions))}; this is {version} "
               "(each row records its code_version)", file=sys.stderr)
         versions.add(version)
     started = time.perf_counter()
-    backend = None
     ran = 0
     try:
         done = store.completed()
         todo = [run_id for run_id in range(plan.runs) if run_id not in done]
-        backend = make_backend(workers, scheduler)
         bar = _progress_bar(exp.name, plan.runs, len(done), progress)
         failed = 0
+
+        def record(outcome: RunOutcome) -> None:
+            nonlocal failed, ran
+            if outcome.ok:
+                if outcome.code_version not in versions:
+                    versions.add(outcome.code_version)
+                    bar.write(f"warning: run {outcome.run_id} ran on model code {outcome.code_version}; "
+                              f"this sweep has also seen {', '.join(sorted(versions - {outcome.code_version}))} "
+                              "(each row records its code_version)", file=sys.stderr)
+                store.write_part(outcome.run_id, plan.label_rows(outcome.run_id, outcome.table.copy(),
+                                                                 outcome.code_version))
+            else:
+                failed += 1
+                failure = _failure_record(plan, outcome)
+                store.write_failure(outcome.run_id, failure)
+                bar.write(f"run {outcome.run_id} failed (seed {failure['seed']}): {outcome.error}", file=sys.stderr)
+            ran += 1
+            bar.update(1)
+            bar.set_postfix(failed=failed, refresh=False)
+
+        unrecorded = None
         try:
             for outcome in backend.run(plan.tasks(todo), runner):
-                if outcome.ok:
-                    if outcome.code_version not in versions:
-                        versions.add(outcome.code_version)
-                        bar.write(f"warning: run {outcome.run_id} ran on model code {outcome.code_version}; "
-                                  f"this sweep has also seen {', '.join(sorted(versions - {outcome.code_version}))} "
-                                  "(each row records its code_version)", file=sys.stderr)
-                    store.write_part(outcome.run_id, plan.label_rows(outcome.run_id, outcome.table,
-                                                                     outcome.code_version))
-                else:
-                    failed += 1
-                    record = _failure_record(plan, outcome)
-                    store.write_failure(outcome.run_id, record)
-                    bar.write(f"run {outcome.run_id} failed (seed {record['seed']}): {outcome.error}", file=sys.stderr)
-                ran += 1
-                bar.update(1)
-                bar.set_postfix(failed=failed, refresh=False)
+                unrecorded = outcome
+                record(outcome)
+                unrecorded = None
+        except KeyboardInterrupt:
+            # Keep what already finished: the outcome being written, then the runs in flight.
+            bar.write("carepath: interrupted; keeping the runs already under way (interrupt again to abandon them)",
+                      file=sys.stderr)
+            if unrecorded is not None:
+                record(unrecorded)
+            for outcome in backend.drain():
+                record(outcome)
+            raise
         finally:
             bar.close()
         completed = len(store.completed())
@@ -200,9 +232,13 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path, workers: int
         _safe(lambda: store.update_manifest(status="interrupted", completed=len(store.completed())))
         raise
     finally:
-        if backend is not None and hasattr(backend, "close"):
-            _safe(backend.close)
+        _safe(backend.close)
         store.close()
+
+
+def _ids(run_ids: list[int]) -> str:
+    shown = ", ".join(str(r) for r in run_ids[:10])
+    return shown + (", ..." if len(run_ids) > 10 else "")
 
 
 def _safe(action) -> None:

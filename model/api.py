@@ -11,23 +11,29 @@ from typing import Any
 
 from model.carepath_model import CarePathModel
 from model.results import RunResult, code_version, collect
-from model.scenario import Scenario, list_scenarios, load_scenario  # noqa: F401 - re-exported
+from model.scenario import Scenario, check_seed, list_scenarios, load_scenario  # noqa: F401 - re-exported
 from model.timing import WEEKS_PER_YEAR
 
 
 def resolve(scenario: str | Path | Scenario, overrides: dict[str, Any] | None = None,
-            patients: int | None = None) -> Scenario:
-    """A Scenario from a name, a file or a Scenario, with overrides and a population size."""
+            patients: int | None = None, sources: tuple[str, str] = ("overrides", "patients")) -> Scenario:
+    """A Scenario from a name, a file or a Scenario, with overrides and a population size.
+
+    `patients=None` keeps the scenario's own population. An explicit `overrides` value of
+    area.population.patients wins over `patients` (the more specific setting). `sources`
+    labels where overrides and patients came from in the scenario's `value_sources`
+    (the CLI passes ("--set", "--patients")).
+    """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    changes = dict(overrides or {})
-    if patients is not None:
-        changes["area.population.patients"] = patients
-    return sc.with_overrides(changes) if changes else sc
+    if patients is not None and "area.population.patients" not in (overrides or {}):
+        sc = sc.with_overrides({"area.population.patients": patients}, source=sources[1])
+    return sc.with_overrides(overrides, source=sources[0]) if overrides else sc
 
 
 def build_model(scenario: str | Path | Scenario = "siloed", patients: int | None = None, seed: int = 1,
                 years: int = 5, overrides: dict[str, Any] | None = None, event_log: bool = False) -> CarePathModel:
     """A model ready to step week by week (the workshop app and notebooks use this)."""
+    check_seed(seed)
     return CarePathModel(resolve(scenario, overrides, patients), seed=seed, years=years, event_log=event_log)
 
 
@@ -42,6 +48,7 @@ def run(scenario: str | Path | Scenario = "siloed", patients: int | None = None,
         "scenario_origin": sc.origin,
         "scenario_hash": sc.content_hash(),
         "overrides": sc.overrides,
+        "value_sources": dict(sorted(sc.value_sources.items())),
         "seed": seed,
         "patients": sc.area.population.patients,
         "years": years,
