@@ -1,4 +1,4 @@
-"""`carepath compare`, `carepath sweep` and `carepath sensitivity` (loaded by carepath_cli)."""
+"""`carepath compare`, `sweep`, `sensitivity`, `discover` and `calibrate` (loaded by carepath_cli)."""
 from __future__ import annotations
 
 import argparse
@@ -150,6 +150,44 @@ def _print_sensitivity(folder: Path, outputs, as_json: bool, save) -> None:
         print(format_table(indices))
 
 
+# -- discover --------------------------------------------------------------------------------
+def cmd_discover(args) -> int:
+    from experiments.discovery import discover, format_discovery
+
+    if args.out:
+        from experiments.output_folder import check_output_folder
+
+        check_output_folder(args.out, "discovery", args.force)
+    found = discover(Path(args.results), args.metric, below=args.below, above=args.above, boxes=args.boxes,
+                     min_coverage=args.min_coverage, peel_alpha=args.peel_alpha, mass_min=args.mass_min)
+    if args.out:
+        found.save(Path(args.out), force=args.force)
+    if args.json:
+        print(json.dumps(found.to_json()))
+    else:
+        print(format_discovery(found))
+        if args.out:
+            print(f"boxes, limits, peeling trajectory (table and plot) written to {args.out}")
+    return 0
+
+
+def share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be a fraction above 0 and at most 1, got {text}")
+    return value
+
+
+def number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+
+
 def add_cli(subparsers) -> None:
     comp = subparsers.add_parser(
         "compare", help="compare two scenarios on common random numbers, with paired 95%% intervals",
@@ -198,3 +236,28 @@ def add_cli(subparsers) -> None:
     sens.add_argument("--json", action="store_true", help="print the indices as JSON records")
     sens.add_argument("--out", metavar="FILE", help="also write the indices to FILE (.csv or .parquet)")
     sens.set_defaults(handler=cmd_sensitivity)
+
+    disc = subparsers.add_parser(
+        "discover", help="scenario discovery (PRIM): where in a sweep's ranges a condition on an output holds",
+        description="Find boxes of parameter ranges where a condition on each design point's outcome holds "
+                    "(for a paired sweep the outcome is the effect B - A, mean over replications of the whole-run "
+                    "total), with PRIM from the EMA Workbench. Example: --metric cost_nhs --below 0 (the option "
+                    "lowers the NHS's cost).")
+    disc.add_argument("results", help="a complete sweep's results folder")
+    disc.add_argument("--metric", required=True, help="output column, e.g. cost_nhs or emergency_admissions")
+    side = disc.add_mutually_exclusive_group(required=True)
+    side.add_argument("--below", type=number, metavar="VALUE", help="points of interest: outcome below VALUE")
+    side.add_argument("--above", type=number, metavar="VALUE", help="points of interest: outcome above VALUE")
+    disc.add_argument("--boxes", type=positive_int, default=1, help="how many boxes to look for (default 1)")
+    disc.add_argument("--min-coverage", type=share, default=0.8,
+                      help="report the densest box on the trajectory covering at least this share of the "
+                           "points of interest (default 0.8)")
+    disc.add_argument("--peel-alpha", type=share, default=0.05, help="share peeled off at each step (default 0.05)")
+    disc.add_argument("--mass-min", type=share, default=0.05,
+                      help="smallest share of all points a box may hold (default 0.05)")
+    disc.add_argument("--json", action="store_true", help="print the boxes as one JSON object")
+    disc.add_argument("--out", metavar="DIR", help="write boxes.csv, limits.csv, trajectory.csv, points.csv, "
+                                                   "discovery.json and peeling_trajectory.png here")
+    disc.add_argument("--force", action="store_true",
+                      help="replace an --out folder that holds an earlier discovery (never other files)")
+    disc.set_defaults(handler=cmd_discover)

@@ -27,6 +27,8 @@ MARKER = ".carepath-output"
 KIND_FILES = {
     "run": {"by_year.parquet", "totals.parquet", "events.parquet", "meta.json"},
     "comparison": {"runs.parquet", "summary.parquet", "meta.json"},
+    "discovery": {"boxes.csv", "limits.csv", "trajectory.csv", "points.csv", "discovery.json",
+                  "peeling_trajectory.png"},
 }
 
 
