@@ -124,20 +124,26 @@ def cmd_sweep(args) -> int:
         return 1
     print(f"results in {out}/runs.parquet (one row per run, arm and year) and {out}/design.parquet")
     if args.sensitivity:
-        _print_sensitivity(out, None, as_json=False, save=None)
+        _print_sensitivity(out, None, as_json=False, save=None, method=None)
     return 0
 
 
 # -- sensitivity -----------------------------------------------------------------------------
 def cmd_sensitivity(args) -> int:
-    _print_sensitivity(Path(args.results), args.output or None, as_json=args.json, save=args.out)
+    _print_sensitivity(Path(args.results), args.output or None, as_json=args.json, save=args.out,
+                       method=args.method)
     return 0
 
 
-def _print_sensitivity(folder: Path, outputs, as_json: bool, save) -> None:
-    from experiments.sensitivity import analyse, format_table
+def _print_sensitivity(folder: Path, outputs, as_json: bool, save, method) -> None:
+    from experiments.sensitivity import analyse, format_table, sobol_warnings
+    from experiments.store import SweepStore
 
-    indices = analyse(folder, outputs)
+    indices = analyse(folder, outputs, method)
+    manifest = SweepStore(folder).manifest()
+    for line in sobol_warnings(indices, manifest.get("points", 0) and _base_samples(manifest),
+                               manifest["problem"]["num_vars"], manifest.get("second_order", False)):
+        print(line, file=sys.stderr)
     if save:
         path = Path(save)
         if path.suffix == ".parquet":
@@ -188,6 +194,12 @@ def number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
 
 
+def _base_samples(manifest: dict) -> int:
+    """Sobol's base sample N from the number of points: N (k + 2), or N (2k + 2) with second order."""
+    k = manifest["problem"]["num_vars"]
+    return manifest["points"] // (2 * k + 2 if manifest.get("second_order") else k + 2)
+
+
 def add_cli(subparsers) -> None:
     comp = subparsers.add_parser(
         "compare", help="compare two scenarios on common random numbers, with paired 95%% intervals",
@@ -223,14 +235,20 @@ def add_cli(subparsers) -> None:
                        help="run on a Dask cluster at this scheduler address, e.g. tcp://127.0.0.1:8786")
     sweep.add_argument("--out", metavar="DIR", help="results folder (default out/sweeps/NAME)")
     sweep.add_argument("--sensitivity", action="store_true",
-                       help="print Sobol or Morris indices when the sweep is complete")
+                       help="print sensitivity indices when the sweep is complete (Sobol or Morris for their "
+                            "designs, the delta measure for others)")
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     sweep.set_defaults(handler=cmd_sweep)
 
     sens = subparsers.add_parser(
-        "sensitivity", help="Sobol or Morris indices of a finished sweep (through SALib)",
-        description="Compute Sobol or Morris sensitivity indices from a sweep made with that design.")
+        "sensitivity", help="sensitivity indices of a finished sweep, any design (through SALib)",
+        description="Compute sensitivity indices from a finished sweep: Sobol or Morris for a sweep made with "
+                    "that design; for any design (Latin hypercube, grid, ...) the delta moment-independent "
+                    "measure, RBD-FAST or PAWN. Warns on stderr when Sobol indices fall outside [0, 1] or "
+                    "their intervals are wide, naming the sample size to use.")
     sens.add_argument("results", help="the sweep's results folder")
+    sens.add_argument("--method", choices=("sobol", "morris", "delta", "rbd_fast", "pawn"),
+                      help="default: the design's own (sobol or morris), else delta")
     sens.add_argument("--output", action="append", metavar="METRIC",
                       help="metric to analyse (repeatable; default: the experiment's outputs)")
     sens.add_argument("--json", action="store_true", help="print the indices as JSON records")
