@@ -177,6 +177,24 @@ def cmd_discover(args) -> int:
     return 0
 
 
+# -- calibrate -------------------------------------------------------------------------------
+def cmd_calibrate(args) -> int:
+    from experiments.calibration import calibrate, format_result, load_calibration
+
+    calibration = load_calibration(args.file)
+    out = Path(args.out) if args.out else Path("out") / "calibrations" / calibration.name
+    try:
+        result = calibrate(calibration, out, workers=args.workers, progress=not args.no_progress)
+    except KeyboardInterrupt:
+        print(f"carepath: interrupted; finished trials are kept in {out}/study.db; "
+              f"run the same command again to resume", file=sys.stderr)
+        raise
+    print(format_result(result, calibration))
+    print(f"best parameters as a scenario: {out}/best_scenario.yaml (extends {calibration.spec.scenario}); "
+          f"fit table and plot: {out}/fit.csv, {out}/fit.png; every trial: {out}/trials.csv")
+    return 0
+
+
 def share(text: str) -> float:
     try:
         value = float(text)
@@ -279,3 +297,17 @@ def add_cli(subparsers) -> None:
     disc.add_argument("--force", action="store_true",
                       help="replace an --out folder that holds an earlier discovery (never other files)")
     disc.set_defaults(handler=cmd_discover)
+
+    cal = subparsers.add_parser(
+        "calibrate", help="fit parameters to targets with Optuna (resumable, common random numbers)",
+        description="Fit a calibration file's parameters to its targets (outputs per 1,000 person-years, or "
+                    "facts of model/validation.py) with Optuna's TPE sampler. Each trial runs the same seeds. "
+                    "The study is kept in --out/study.db: run the same command again to resume or, after "
+                    "raising trials:, to continue.")
+    cal.add_argument("file", help="calibration YAML file (see docs/experiments.md, Calibration)")
+    cal.add_argument("--out", metavar="DIR", help="results folder (default out/calibrations/NAME)")
+    cal.add_argument("--workers", type=positive_int,
+                     help="local processes for each trial's replications (default: one per core, at most "
+                          "the replications)")
+    cal.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    cal.set_defaults(handler=cmd_calibrate)

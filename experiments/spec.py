@@ -137,18 +137,27 @@ def experiment_path(name_or_path: str | Path) -> Path:
     return EXPERIMENT_DIR / f"{name_or_path}.yaml"
 
 
-def _fields_of(loc: tuple) -> list[str]:
-    key = "" if len(loc) <= 1 else ("parameters.*" if loc[0] == "parameters" else str(loc[0]))
-    model = _MODELS.get(key)
+def _fields_of(loc: tuple, models: dict) -> list[str]:
+    if len(loc) <= 1:
+        key = ""
+    elif f"{loc[0]}.*" in models:
+        key = f"{loc[0]}.*"
+    else:
+        key = str(loc[0])
+    model = models.get(key)
     return list(model.model_fields) if model else []
 
 
-def _error_line(origin: str, err: dict) -> str:
+def _error_line(origin: str, err: dict, models: dict | None = None) -> str:
+    """One line for a pydantic error: the file, the field, and what is allowed there.
+
+    `models` maps a field's place ("" for the top level, "design", "parameters.*") to its
+    pydantic model, to list the allowed fields; experiment files' by default."""
     loc = err["loc"]
     where = ".".join(str(p) for p in loc)
     kind, got, ctx = err["type"], err.get("input"), err.get("ctx") or {}
     if kind == "extra_forbidden":
-        return f"{origin}: {where}: unknown field (allowed: {', '.join(_fields_of(loc))})"
+        return f"{origin}: {where}: unknown field (allowed: {', '.join(_fields_of(loc, models or _MODELS))})"
     if kind == "missing":
         return f"{origin}: {where}: required field is missing"
     if kind == "literal_error":
@@ -160,17 +169,20 @@ def _error_line(origin: str, err: dict) -> str:
              "model_type": "a mapping of fields"}
     if kind in words:
         return f"{origin}: {where}: must be {words[kind]}, got {got!r}"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        bound = ctx.get("ge", ctx.get("le"))
-        word = "at least" if kind == "greater_than_equal" else "at most"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than"):
+        bound = ctx.get("ge", ctx.get("le", ctx.get("gt")))
+        word = {"greater_than_equal": "at least", "less_than_equal": "at most", "greater_than": "above"}[kind]
         return f"{origin}: {where}: must be {word} {bound}, got {got!r}"
     if kind == "too_short":
         return f"{origin}: {where}: must not be empty"
     return f"{origin}: {where}: {err['msg'][0].lower()}{err['msg'][1:]}, got {got!r}"
 
 
-def _read(path: Path, origin: str) -> tuple[dict, str]:
+def _read(path: Path, origin: str, missing: str | None = None) -> tuple[dict, str]:
+    """A YAML mapping and its text; one-line errors for a missing, malformed or non-mapping file."""
     if not path.is_file():
+        if missing:
+            raise ExperimentError(f"{origin}: {missing}")
         names = ", ".join(sorted(p.stem for p in EXPERIMENT_DIR.glob("*.yaml"))) or "none"
         raise ExperimentError(f"{origin}: no such experiment file (built-in experiments: {names})")
     text = path.read_text(encoding="utf-8")
@@ -181,7 +193,8 @@ def _read(path: Path, origin: str) -> tuple[dict, str]:
         where = f" at line {mark.line + 1}" if mark else ""
         raise ExperimentError(f"{origin}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
     if not isinstance(data, dict):
-        raise ExperimentError(f"{origin}: must be a mapping with base:, parameters: and design: fields")
+        what = "fields" if missing else "base:, parameters: and design: fields"
+        raise ExperimentError(f"{origin}: must be a mapping with {what}")
     return data, text
 
 
