@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from carepath_cli import add_run_options, overrides_from, positive_int, whole_number
+from carepath_cli import add_format_option, add_run_options, overrides_from, positive_int, whole_number
 from experiments.spec import ExperimentError
 
 
@@ -35,7 +35,7 @@ def cmd_compare(args) -> int:
                          patients=args.patients, overrides=overrides_from(args), workers=args.workers,
                          seed0=args.seed, max_replications=args.max_replications, progress=not args.no_progress)
     if args.out:
-        comparison.save(Path(args.out), force=args.force)
+        comparison.save(Path(args.out), force=args.force, format=args.format)
     if args.report:
         write_report(comparison, Path(args.report))
     if args.json:
@@ -122,7 +122,11 @@ def cmd_sweep(args) -> int:
             print(f"  run {record['run_id']} (point {record['point']}, seed {record['seed']}): {record['error']}",
                   file=sys.stderr)
         return 1
-    print(f"results in {out}/runs.parquet (one row per run, arm and year) and {out}/design.parquet")
+    if args.format == "csv":
+        from experiments.store import export_csv
+
+        export_csv(out)
+    print(f"results in {out}/runs.{args.format} (one row per run, arm and year) and {out}/design.{args.format}")
     if args.sensitivity:
         _print_sensitivity(out, None, as_json=False, save=None, method=None)
     return 0
@@ -237,6 +241,7 @@ def add_cli(subparsers) -> None:
     comp.add_argument("--workers", type=positive_int, help="local processes (default: one per core)")
     comp.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     comp.add_argument("--out", metavar="DIR", help="write runs.parquet, summary.parquet and meta.json here")
+    add_format_option(comp)
     comp.add_argument("--force", action="store_true",
                       help="replace an --out folder that holds an earlier comparison (never other files)")
     comp.add_argument("--report", metavar="FILE.html", help="write an HTML report of the comparison")
@@ -252,6 +257,9 @@ def add_cli(subparsers) -> None:
     sweep.add_argument("--scheduler", metavar="ADDRESS",
                        help="run on a Dask cluster at this scheduler address, e.g. tcp://127.0.0.1:8786")
     sweep.add_argument("--out", metavar="DIR", help="results folder (default out/sweeps/NAME)")
+    sweep.add_argument("--format", choices=("parquet", "csv"), default="parquet",
+                       help="csv: also write runs.csv and design.csv when the sweep is complete (the Parquet "
+                            "files stay: resuming reads them)")
     sweep.add_argument("--sensitivity", action="store_true",
                        help="print sensitivity indices when the sweep is complete (Sobol or Morris for their "
                             "designs, the delta measure for others)")

@@ -177,3 +177,15 @@ def read_runs(folder: str | Path) -> pd.DataFrame:
     if not parts:
         raise ExperimentError(f"{folder}: no finished runs yet")
     return ds.dataset([str(p) for p in parts], format="parquet").to_table().to_pandas()
+
+
+def export_csv(folder: str | Path) -> list[Path]:
+    """Copies of a complete sweep's runs and design as CSV, for spreadsheets and R."""
+    folder = Path(folder)
+    written = []
+    for stem in ("runs", "design"):
+        source, target = folder / f"{stem}.parquet", folder / f"{stem}.csv"
+        table = pd.read_parquet(source)
+        atomic_write(target, lambda p, table=table: table.to_csv(p, index=False))
+        written.append(target)
+    return written
