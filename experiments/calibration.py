@@ -416,12 +416,20 @@ def fit_figure(fit: pd.DataFrame, name: str) -> Figure:
     y = np.arange(len(fit))
     scale = fit["value"].where(fit["value"] != 0, 1.0)
     ratio = fit["simulated"] / scale
-    ax.barh(y, ratio, color="#0072B2", height=0.5, label="simulated (best trial)")
+    labelled = False
     for i, row in fit.iterrows():
         if row["tolerance"] and row["tolerance"] == row["tolerance"]:
             band = row["tolerance"] / abs(scale[i])
-            ax.plot([1 - band, 1 + band], [i, i], color="#D55E00", linewidth=6, alpha=0.4,
-                    label="tolerance" if i == 0 else None)
+            ax.plot([1 - band, 1 + band], [i, i], color="#D55E00", linewidth=8, alpha=0.35, solid_capstyle="butt",
+                    label=None if labelled else "target ± tolerance")
+            labelled = True
+    ax.scatter(ratio, y, color="#0072B2", s=60, zorder=3, label="simulated (best trial)")
+    for i, value in enumerate(ratio):
+        ax.annotate(f"{fit['simulated'].iloc[i]:.4g} (target {fit['value'].iloc[i]:.4g})", (value, i),
+                    textcoords="offset points", xytext=(0, 9), ha="center", fontsize=8)
+    reach = max(float(np.nanmax(np.abs(ratio - 1))), 0.1) * 1.3
+    ax.set_xlim(1 - reach, 1 + reach)
+    ax.set_ylim(-0.7, len(fit) - 0.3)
     ax.axvline(1, color="black", linewidth=1, label="target")
     ax.set_yticks(y, fit["target"])
     ax.set_xlabel("simulated value as a share of the target (1 = exact)")
