@@ -99,6 +99,9 @@ def cmd_sweep(args) -> int:
     from experiments.spec import load_experiment
     from experiments.sweep import run_sweep
 
+    if args.rerun is not None:
+        return _rerun(args)
+
     experiment = load_experiment(args.file)
     out = Path(args.out) if args.out else Path("out") / "sweeps" / experiment.name
     try:
@@ -130,6 +133,35 @@ def cmd_sweep(args) -> int:
     if args.sensitivity:
         _print_sensitivity(out, None, as_json=False, save=None, method=None)
     return 0
+
+
+def _rerun(args) -> int:
+    from experiments.sweep import rerun
+
+    folder = Path(args.out) if args.out else Path(args.file)
+    if not (folder / "manifest.json").is_file():
+        raise ExperimentError(f"--rerun: {folder} is not a sweep folder; give the sweep's results folder "
+                              "(carepath sweep DIR --rerun RUN_ID)")
+    again = rerun(folder, args.rerun)
+    from model.tally import METRICS
+
+    first = again.table.iloc[0]
+    print(f"carepath sweep --rerun {again.run_id}: point {first['point']}, replication {first['replication']}, "
+          f"seed {first['seed']}, model code {again.code_version}")
+    totals = again.table.groupby("arm")[list(METRICS)].sum()
+    for arm, row in totals.iterrows():
+        print(f"  arm {arm}: " + ", ".join(f"{m} {row[m]:,.0f}" for m in ("emergency_admissions", "cost_total")))
+    if again.stored is None:
+        print("the sweep has no stored rows for this run yet, so there is nothing to check against")
+        return 0
+    if again.identical:
+        print(f"identical to the stored rows ({len(again.table)} rows, every column; stored by model code "
+              f"{again.stored_version})")
+        return 0
+    print(f"DIFFERS from the stored rows in {len(again.differences)} columns ({', '.join(again.differences[:6])}"
+          f"{', ...' if len(again.differences) > 6 else ''}); stored by model code {again.stored_version}, "
+          f"rerun by {again.code_version}", file=sys.stderr)
+    return 1
 
 
 # -- sensitivity -----------------------------------------------------------------------------
@@ -252,7 +284,11 @@ def add_cli(subparsers) -> None:
         "sweep", help="run an experiment file's design, locally or on a Dask cluster (resumable)",
         description="Run every point x replication of an experiment file, streaming each finished run to "
                     "Parquet in --out. Run it again after an interruption to resume.")
-    sweep.add_argument("file", help="experiment YAML file (or the name of one in experiments/)")
+    sweep.add_argument("file", help="experiment YAML file (or the name of one in experiments/); with --rerun, "
+                                    "the sweep's results folder")
+    sweep.add_argument("--rerun", type=whole_number, metavar="RUN_ID",
+                       help="run one run of a sweep again from its recorded provenance (the experiment file as "
+                            "run, seed and point) and check it against the stored rows; exit 1 if they differ")
     sweep.add_argument("--workers", type=positive_int, help="local processes (default: one per core)")
     sweep.add_argument("--scheduler", metavar="ADDRESS",
                        help="run on a Dask cluster at this scheduler address, e.g. tcp://127.0.0.1:8786")

@@ -189,3 +189,15 @@ def export_csv(folder: str | Path) -> list[Path]:
         atomic_write(target, lambda p, table=table: table.to_csv(p, index=False))
         written.append(target)
     return written
+
+
+def read_part(folder: str | Path, run_id: int) -> pd.DataFrame | None:
+    """The stored rows of one run (from its part, or runs.parquet), or None if it has none."""
+    folder = Path(folder)
+    part = SweepStore(folder).part_path(run_id)
+    if part.exists():
+        return pd.read_parquet(part)
+    if (folder / "runs.parquet").exists():
+        rows = pd.read_parquet(folder / "runs.parquet", filters=[("run_id", "==", run_id)])
+        return rows if len(rows) else None
+    return None

@@ -217,3 +217,57 @@ def _progress_bar(name: str, total: int, initial: int, enabled: bool):
 
     return tqdm(total=total, initial=initial, desc=name, unit="run", file=sys.stderr, disable=not enabled,
                 dynamic_ncols=True, smoothing=0.1)
+
+
+@dataclass
+class Rerun:
+    """One run of a sweep made again from the folder's recorded experiment, beside the stored rows."""
+
+    run_id: int
+    table: pd.DataFrame
+    stored: pd.DataFrame | None
+    code_version: str
+    stored_version: str | None
+    differences: list[str]
+
+    @property
+    def identical(self) -> bool:
+        return self.stored is not None and not self.differences
+
+
+def rerun(folder: str | Path, run_id: int) -> Rerun:
+    """Reproduce run `run_id` of the sweep in `folder` from its provenance: the experiment file
+    as it was run (experiment.yaml), its seed and its point's values; compare with what is stored."""
+    from experiments.spec import ExperimentError, _read, parse_experiment
+    from experiments.store import read_part
+
+    folder = Path(folder)
+    store = SweepStore(folder)
+    manifest = store.manifest()
+    if not 0 <= run_id < manifest["runs"]:
+        raise ExperimentError(f"--rerun {run_id}: this sweep has runs 0 to {manifest['runs'] - 1}")
+    data, text = _read(folder / "experiment.yaml", str(folder / "experiment.yaml"),
+                       missing="missing (the experiment file as it was run)")
+    origin = Path(manifest.get("origin", ""))
+    exp = parse_experiment(data, manifest.get("origin", str(folder)), origin.parent if origin.suffix else folder, text)
+    if exp.fingerprint() != manifest.get("fingerprint"):
+        raise ExperimentError(f"{folder}: the scenarios the experiment names have changed since the sweep ran "
+                              f"(fingerprint {exp.fingerprint()}, recorded {manifest.get('fingerprint')}); "
+                              "a rerun would not be the same run")
+    plan = Plan(exp)
+    outcome = run_task(plan.task(run_id))
+    if not outcome.ok:
+        raise ExperimentError(f"--rerun {run_id}: the run failed: {outcome.error}")
+    table = plan.label_rows(run_id, outcome.table, outcome.code_version)
+    stored = read_part(folder, run_id)
+    differences, stored_version = [], None
+    if stored is not None:
+        stored_version = str(stored["code_version"].iloc[0])
+        for column in table.columns:
+            if column == "code_version":
+                continue
+            if column not in stored.columns:
+                differences.append(f"{column} (not stored)")
+            elif not table[column].reset_index(drop=True).equals(stored[column].reset_index(drop=True)):
+                differences.append(column)
+    return Rerun(run_id, table, stored, outcome.code_version, stored_version, differences)
