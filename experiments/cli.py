@@ -30,8 +30,7 @@ def cmd_compare(args) -> int:
         check_output_folder(args.out, "comparison", args.force)
     if args.report:
         write_report = _report_writer()
-    replications = args.replications or (3 if args.precision else 10)
-    comparison = compare(args.a, args.b, replications=replications, precision=args.precision, years=args.years,
+    comparison = compare(args.a, args.b, replications=args.replications, precision=args.precision, years=args.years,
                          patients=args.patients, overrides=overrides_from(args), workers=args.workers,
                          seed0=args.seed, max_replications=args.max_replications, progress=not args.no_progress)
     if args.out:

@@ -145,11 +145,18 @@ def look_ahead(n: int) -> int:
     return 5 if n <= 100 else n * 5 // 100
 
 
-def compare(a, b, replications: int = 10, precision: float | None = None, years: int = 5, patients: int = 10000,
+def compare(a, b, replications: int | None = None, precision: float | None = None, years: int = 5, patients: int = 10000,
             overrides: dict | None = None, workers: int | None = None, seed0: int = 1, *,
             headline=HEADLINE, max_replications: int = 100, progress: bool = False) -> Comparison:
-    """Run scenarios `a` and `b` (names, files or Scenarios) on common random numbers; see module doc."""
+    """Run scenarios `a` and `b` (names, files or Scenarios) on common random numbers; see module doc.
+
+    `replications`: how many (default 10); with `precision`, how many to start from (default 3,
+    as on the command line).
+    """
     from model.api import resolve
+
+    if replications is None:
+        replications = MIN_REPLICATIONS if precision is not None else 10
 
     scenarios = {"A": resolve(a, overrides, patients), "B": resolve(b, overrides, patients)}
     if precision is not None and not 0 < precision < 1:

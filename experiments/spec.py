@@ -53,6 +53,14 @@ class DesignSpec(BaseModel):
     levels: int = Field(4, ge=2)
 
 
+class PrecisionSpec(BaseModel):
+    """Add replications per point until the B - A interval is narrow enough (compare --precision)."""
+
+    model_config = _STRICT
+    target: float = Field(gt=0, lt=1)
+    max_replications: int = Field(100, ge=2, le=10_000)
+
+
 class ExperimentSpec(BaseModel):
     """An experiment file's fields."""
 
@@ -65,6 +73,7 @@ class ExperimentSpec(BaseModel):
     parameters: dict[str, ParameterRange] = Field(min_length=1)
     design: DesignSpec
     replications: int = Field(1, ge=1)
+    precision: PrecisionSpec | None = None
     years: int = Field(5, ge=1, le=50)
     patients: int = Field(10_000, ge=10)
     seed: int = Field(1, ge=0)
@@ -73,7 +82,7 @@ class ExperimentSpec(BaseModel):
     outputs: list[str] = Field(["cost_total", "emergency_admissions"], min_length=1)
 
 
-_MODELS = {"": ExperimentSpec, "design": DesignSpec, "parameters.*": ParameterRange}
+_MODELS = {"": ExperimentSpec, "design": DesignSpec, "parameters.*": ParameterRange, "precision": PrecisionSpec}
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,8 @@ class Experiment:
 
     def fingerprint(self) -> str:
         """A hash of everything that decides the runs' numbers (not the description)."""
-        fields = self.spec.model_dump(mode="json", exclude={"description", "sources", "name"})
+        unused = set() if self.spec.precision is not None else {"precision"}  # older sweeps keep their hash
+        fields = self.spec.model_dump(mode="json", exclude={"description", "sources", "name"} | unused)
         fields["base_hash"] = self.base.content_hash()
         fields["compare_hash"] = self.compare.content_hash() if self.compare is not None else None
         text = json.dumps(fields, sort_keys=True, default=str)
@@ -299,6 +309,12 @@ def parse_experiment(data: dict, origin: str, folder: Path, text: str = "") -> E
         raise ExperimentError(_error_line(origin, exc.errors()[0])) from None
     _check_design(spec, origin)
     _check_outputs(spec, origin)
+    if spec.precision is not None:
+        if spec.compare is None:
+            raise ExperimentError(f"{origin}: precision: needs a compare: scenario (it narrows the B - A interval)")
+        if spec.precision.max_replications < max(spec.replications, 3):
+            raise ExperimentError(f"{origin}: precision.max_replications: must be at least the starting "
+                                  f"replications ({max(spec.replications, 3)}), got {spec.precision.max_replications}")
     changes = {**spec.overrides, "area.population.patients": spec.patients}
     base = _scenario(spec.base, folder, origin, "base", changes)
     compare = _scenario(spec.compare, folder, origin, "compare", changes) if spec.compare else None

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -136,14 +137,16 @@ class SweepStore:
         return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(self.failed.glob("run-*.json"))]
 
     # -- finishing ---------------------------------------------------------------------
-    def consolidate(self, runs: int) -> Path:
-        """Stream every part, in run order, into runs.parquet (one part in memory at a time)."""
+    def consolidate(self, runs: int | Iterable[int]) -> Path:
+        """Stream every part (run ids 0..runs-1, or those given), in run order, into runs.parquet
+        (one part in memory at a time)."""
         target = self.folder / "runs.parquet"
+        run_ids = range(runs) if isinstance(runs, int) else sorted(runs)
 
         def write(temp: Path) -> None:
             writer = None
             try:
-                for run_id in range(runs):
+                for run_id in run_ids:
                     table = pq.read_table(self.part_path(run_id))
                     if writer is None:
                         writer = pq.ParquetWriter(temp, table.schema)

@@ -3,7 +3,8 @@
     from experiments.sweep import run_sweep
     report = run_sweep("experiments/integration_sensitivity.yaml", "out/sweep", workers=2)
 
-Run ids are `point * replications + (replication - 1)`. A run's seed depends only on the
+Run ids are `point * replications + (replication - 1)` (with `precision:`, `replications` here
+is `precision.max_replications`, so ids stay fixed however many replications a point needs). A run's seed depends only on the
 experiment and its (point, replication), and a run's numbers only on its task, so any worker
 count and either backend give the same results; the store writes each under its run id.
 With `compare:` each run is a pair, the base arm (A) and the compared arm (B) on the same
@@ -25,8 +26,10 @@ import pandas as pd
 from experiments.backends import make_backend
 from experiments.design import Design, build_design, point_values
 from experiments.spec import Experiment, load_experiment
-from experiments.store import FORMAT, SweepStore
+from experiments.store import FORMAT, SweepStore, read_runs, write_table
 from experiments.worker import ArmSpec, RunOutcome, RunTask, run_task
+
+MIN_REPLICATIONS = 3  # where a precision target starts, as in experiments.compare
 
 
 @dataclass
@@ -70,7 +73,11 @@ class Plan:
     def __init__(self, experiment: Experiment):
         self.experiment = experiment
         self.design = build_design(experiment)
-        self.replications = experiment.spec.replications
+        precision = experiment.spec.precision
+        # the run-id stride: every replication a point may get has its id from the start
+        self.replications = precision.max_replications if precision else experiment.spec.replications
+        self.start_replications = (max(experiment.spec.replications, MIN_REPLICATIONS) if precision
+                                   else experiment.spec.replications)
         self.runs = self.design.points * self.replications
         self.scenarios = {"A": experiment.base, "B": experiment.compare}
         self.values = {arm: sc.values() for arm, sc in self.scenarios.items() if sc is not None}
@@ -132,7 +139,11 @@ class Plan:
             "varied": {v.path: sorted(v.arms) for v in exp.varied},
             "outputs": exp.spec.outputs, "years": exp.spec.years, "patients": exp.spec.patients,
             "seed": exp.spec.seed, "seeds": exp.spec.seeds, "status": "running", "code_versions": [code_version],
+            "precision": exp.spec.precision.model_dump() if exp.spec.precision else None,
         }
+
+    def run_id(self, point: int, replication: int) -> int:
+        return point * self.replications + replication - 1
 
 
 def _failure_record(plan: Plan, outcome: RunOutcome) -> dict:
@@ -160,15 +171,16 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path, workers: int
         versions.add(version)
     started = time.perf_counter()
     backend = None
-    ran = 0
+    counts = {"ran": 0, "failed": 0}
     try:
         done = store.completed()
-        todo = [run_id for run_id in range(plan.runs) if run_id not in done]
         backend = make_backend(workers, scheduler)
-        bar = _progress_bar(exp.name, plan.runs, len(done), progress)
-        failed = 0
-        try:
-            for outcome in backend.run(plan.tasks(todo), runner):
+        precision = exp.spec.precision
+        first = [run_id for run_id in range(plan.runs) if run_id not in done] if precision is None else []
+        bar = _progress_bar(exp.name, plan.runs if precision is None else 0, len(done), progress)
+
+        def run_batch(run_ids: list[int]) -> None:
+            for outcome in backend.run(plan.tasks(run_ids), runner):
                 if outcome.ok:
                     if outcome.code_version not in versions:
                         versions.add(outcome.code_version)
@@ -178,23 +190,36 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path, workers: int
                     store.write_part(outcome.run_id, plan.label_rows(outcome.run_id, outcome.table,
                                                                      outcome.code_version))
                 else:
-                    failed += 1
+                    counts["failed"] += 1
                     record = _failure_record(plan, outcome)
                     store.write_failure(outcome.run_id, record)
                     bar.write(f"run {outcome.run_id} failed (seed {record['seed']}): {outcome.error}", file=sys.stderr)
-                ran += 1
+                counts["ran"] += 1
                 bar.update(1)
-                bar.set_postfix(failed=failed, refresh=False)
+                bar.set_postfix(failed=counts["failed"], refresh=False)
+
+        try:
+            if precision is None:
+                run_batch(first)
+                expected = set(range(plan.runs))
+            else:
+                expected = _until_precise(plan, store, bar, run_batch, counts)
         finally:
             bar.close()
-        completed = len(store.completed())
+        completed_ids = store.completed()
         failures = store.failures()
         store.write_failure_log(failures)
-        if completed == plan.runs:
-            store.consolidate(plan.runs)
-        status = "complete" if completed == plan.runs else "incomplete"
-        store.update_manifest(status=status, completed=completed, failed=len(failures), code_versions=sorted(versions))
-        return SweepReport(Path(out), plan.runs, completed, ran, failures, time.perf_counter() - started,
+        finished = expected <= completed_ids
+        if finished:
+            store.consolidate(sorted(expected))
+            if exp.compare is not None:
+                write_table(Path(out) / "points.parquet", point_intervals(read_runs(out), exp, plan))
+        status = "complete" if finished else "incomplete"
+        completed = len(completed_ids & expected)
+        store.update_manifest(status=status, completed=completed, failed=len(failures), code_versions=sorted(versions),
+                              **({"runs": len(expected)} if precision is not None and finished else {}))
+        total = len(expected) if precision is not None else plan.runs
+        return SweepReport(Path(out), total, completed, counts["ran"], failures, time.perf_counter() - started,
                            backend.describe())
     except BaseException:
         _safe(lambda: store.update_manifest(status="interrupted", completed=len(store.completed())))
@@ -203,6 +228,102 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path, workers: int
         if backend is not None and hasattr(backend, "close"):
             _safe(backend.close)
         store.close()
+
+
+def _until_precise(plan: Plan, store: SweepStore, bar, run_batch, counts) -> set[int]:
+    """Add replications point by point until each point's B - A intervals are precise (or the
+    limit is reached); return the run ids that make up the finished sweep."""
+    while True:
+        wanted = {point: replications_wanted(plan, store, point) for point in range(plan.design.points)}
+        expected = {plan.run_id(p, r) for p, (n, _) in wanted.items() for r in range(1, n + 1)}
+        todo = sorted(expected - store.completed())
+        if not todo:
+            return expected
+        bar.total = len(store.completed()) + len(todo)
+        bar.refresh()
+        before = counts["failed"]
+        run_batch(todo)
+        if counts["failed"] > before:
+            return expected | set(todo)  # a failed run stops the point's evaluation: rerun to retry
+
+
+def _point_totals(store: SweepStore, plan: Plan, point: int, replications: int) -> pd.DataFrame | None:
+    frames = []
+    for replication in range(1, replications + 1):
+        path = store.part_path(plan.run_id(point, replication))
+        if not path.exists():
+            return None
+        frames.append(pd.read_parquet(path))
+    return pd.concat(frames, ignore_index=True)
+
+
+def replications_wanted(plan: Plan, store: SweepStore, point: int) -> tuple[int, bool]:
+    """How many replications `point` needs next, and whether it has converged: Hoad, Robinson &
+    Davies' sequential rule with look-ahead, as experiments.compare applies it to a comparison."""
+    from experiments.compare import look_ahead
+
+    spec = plan.experiment.spec.precision
+    start, limit = plan.start_replications, spec.max_replications
+    n = start
+    while n < limit and store.part_path(plan.run_id(point, n + 1)).exists():
+        n += 1
+    rows = _point_totals(store, plan, point, n)
+    if rows is None:
+        return n, False
+    outputs = plan.experiment.spec.outputs
+    precise = {m: all(v <= spec.target for v in relative_half_widths(rows[rows["replication"] <= m], outputs).values())
+               for m in range(start, n + 1)}
+    streak = None  # first m of the run of precise values that reaches n
+    for m in range(start, n + 1):
+        if precise[m]:
+            streak = m if streak is None else streak
+            if m >= streak + look_ahead(streak):
+                return n, True
+        else:
+            streak = None
+    if n >= limit:
+        return n, False
+    if streak is not None:
+        return min(streak + look_ahead(streak), limit), False
+    return n + 1, False
+
+
+def relative_half_widths(rows: pd.DataFrame, outputs: list[str]) -> dict[str, float]:
+    """Each output's paired B - A half-width over replications, relative to arm A's mean."""
+    from experiments.stats import paired
+
+    totals = rows.groupby(["replication", "arm"])[outputs].sum().unstack("arm")
+    stats = paired(totals.xs("A", axis=1, level="arm").to_numpy(), totals.xs("B", axis=1, level="arm").to_numpy())
+    out = {}
+    for i, name in enumerate(outputs):
+        scale = abs(stats["mean_a"][i])
+        half = stats["half_width"][i]
+        out[name] = float(half / scale) if scale > 0 and half == half else float("inf")
+    return out
+
+
+def point_intervals(runs: pd.DataFrame, experiment: Experiment, plan: Plan) -> pd.DataFrame:
+    """One row per design point x output of a paired sweep: each arm's mean whole-run total, the
+    paired effect B - A and its 95% t interval over the point's replications."""
+    from experiments.stats import paired
+
+    outputs = list(experiment.spec.outputs)
+    totals = runs.groupby(["point", "replication", "arm"])[outputs].sum().unstack("arm")
+    rows = []
+    for point, block in totals.groupby(level="point"):
+        stats = paired(block.xs("A", axis=1, level="arm").to_numpy(), block.xs("B", axis=1, level="arm").to_numpy())
+        for i, name in enumerate(outputs):
+            scale = abs(stats["mean_a"][i])
+            rows.append({"point": int(point), "output": name, "mean_a": stats["mean_a"][i],
+                         "mean_b": stats["mean_b"][i], "diff": stats["diff"][i], "ci_low": stats["ci_low"][i],
+                         "ci_high": stats["ci_high"][i], "half_width": stats["half_width"][i],
+                         "relative_half_width": stats["half_width"][i] / scale if scale > 0 else float("nan"),
+                         "replications": int(stats["n"][i])})
+    table = pd.DataFrame(rows)
+    if experiment.spec.precision is not None:
+        target = experiment.spec.precision.target
+        table["precise"] = table["relative_half_width"] <= target
+    return table
 
 
 def _safe(action) -> None:
