@@ -1,8 +1,8 @@
 """The `carepath` command line: one entry point, a subcommand per job.
 
 Subcommands live beside the code they drive: `run`, `scenarios` and `validate` here;
-`compare`, `sweep` and `sensitivity` in experiments/cli.py; `report` in analysis/cli.py;
-`app` in app/cli.py. Every error a user can cause prints one line and exits with status 2.
+`compare`, `sweep`, `sensitivity`, `discover` and `calibrate` in experiments/cli.py;
+`report` in analysis/cli.py; `app` in app/cli.py. Every error a user can cause prints one line and exits with status 2.
 """
 from __future__ import annotations
 
