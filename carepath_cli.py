@@ -1,16 +1,17 @@
 """The `carepath` command line: one entry point, a subcommand per job.
 
 Subcommands live beside the code they drive: `run`, `scenarios` and `validate` here;
-`compare`, `sweep` and `sensitivity` in experiments/cli.py; `report` in analysis/cli.py;
-`app` in app/cli.py. Every error a user can cause prints one line and exits with status 2,
-including argparse's own (see `OneLineParser`). SIGTERM is handled like Ctrl-C, so a `kill`
-stops a sweep or comparison the same orderly way.
+`compare`, `sweep`, `sensitivity`, `discover` and `calibrate` in experiments/cli.py;
+`report` in analysis/cli.py; `app` in app/cli.py. Every error a user can cause prints one
+line and exits with status 2, including argparse's own (see `OneLineParser`). SIGTERM is
+handled like Ctrl-C, so a `kill` stops a sweep or comparison the same orderly way.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -79,12 +80,17 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
                              "(repeatable; names in docs/parameters.md)")
 
 
+def add_format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("parquet", "csv"), default="parquet",
+                        help="file format of the tables written with --out (default parquet)")
+
+
 def overrides_from(args) -> dict:
     return dict(parse_assignment(item) for item in args.overrides)
 
 
 def cmd_run(args) -> int:
-    from experiments.output_folder import check_output_folder, write_output_folder
+    from experiments.output_folder import check_output_folder, write_frame, write_output_folder
     from model.api import resolve, run
 
     if args.out:
@@ -93,22 +99,22 @@ def cmd_run(args) -> int:
     result = run(scenario, years=args.years, seed=args.seed, event_log=args.event_log)
     if args.out:
         def write(folder: Path) -> None:
-            result.by_year.to_parquet(folder / "by_year.parquet", index=False)
-            result.totals.to_frame("total").rename_axis("metric").reset_index().to_parquet(
-                folder / "totals.parquet", index=False)
+            write_frame(result.by_year, folder, "by_year", args.format)
+            write_frame(result.totals.to_frame("total").rename_axis("metric").reset_index(), folder, "totals",
+                        args.format)
             if result.events is not None:
-                result.events.to_parquet(folder / "events.parquet", index=False)
+                write_frame(result.events, folder, "events", args.format)
             (folder / "meta.json").write_text(json.dumps(result.meta, indent=2, default=str))
 
         write_output_folder(args.out, "run", write, args.force)
     if args.json:
         print(json.dumps(result.headline(), default=str))
     else:
-        print_summary(result, args.out)
+        print_summary(result, args.out, args.format)
     return 0
 
 
-def print_summary(result, out) -> None:
+def print_summary(result, out, fmt: str = "parquet") -> None:
     from model.tally import METRICS
 
     meta = result.meta
@@ -120,7 +126,7 @@ def print_summary(result, out) -> None:
         shown = f"£{value:,.0f}" if name.startswith("cost_") else f"{value:,.0f}"
         print(f"  {name:24s} {shown:>18s}")
     if out:
-        print(f"results written to {out}/ (by_year.parquet, totals.parquet, meta.json)")
+        print(f"results written to {out}/ (by_year.{fmt}, totals.{fmt}, meta.json)")
 
 
 def cmd_scenarios(args) -> int:
@@ -154,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_options(run)
     run.add_argument("--seed", type=seed_number, default=1, help="random seed, 0 to 2**63 - 1 (default 1)")
     run.add_argument("--out", metavar="DIR", help="write by_year.parquet, totals.parquet and meta.json here")
+    add_format_option(run)
     run.add_argument("--force", action="store_true",
                      help="replace an --out folder that holds an earlier run's results (never other files)")
     run.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
@@ -187,7 +194,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops work as Ctrl-C does
     try:
-        return args.handler(args) or 0
+        status = args.handler(args) or 0
+        sys.stdout.flush()  # inside the try: a reader that has gone (`| head`) is seen here
+        return status
+    except BrokenPipeError:
+        # The reader of our output stopped early, as `carepath run --json | head` does: that is
+        # not an error. Point stdout at /dev/null so the interpreter's last flush is quiet too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (ScenarioError, UserError) as exc:
         print(f"carepath: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -8,4 +8,8 @@
 - `analysis.report`: `write_report(comparison, path)`, the self-contained HTML report.
 - `analysis.sweep`: a sweep's tables, sensitivity/tornado/scatter plots and report.
 - `analysis.cli`: `carepath report RESULTS [--out FILE.html]`.
+- `analysis.notebook`: figures show as a notebook cell's value without `%matplotlib inline`.
 """
+from analysis.notebook import show_figures_in_notebooks
+
+show_figures_in_notebooks()

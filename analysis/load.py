@@ -44,9 +44,15 @@ def _read_meta(folder: Path) -> dict:
         raise ResultsError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _table(folder: Path, stem: str) -> Path:
+    """`stem.parquet`, or `stem.csv` when only that was written (`--format csv`)."""
+    csv = folder / f"{stem}.csv"
+    return csv if csv.exists() and not (folder / f"{stem}.parquet").exists() else folder / f"{stem}.parquet"
+
+
+def _read_table(path: Path) -> pd.DataFrame:
     try:
-        return pd.read_parquet(path)
+        return pd.read_csv(path) if path.suffix == ".csv" else pd.read_parquet(path)
     except FileNotFoundError:
         raise ResultsError(f"{path.parent}: no {path.name} here") from None
     except Exception as exc:  # pyarrow raises several types for a damaged file
@@ -67,17 +73,17 @@ def load_comparison(folder: str | Path):
             return load_saved(folder)
         except (OSError, ValueError, KeyError) as exc:
             raise ResultsError(f"{folder}: not a readable comparison ({exc})") from None
-    runs = _read_parquet(folder / "runs.parquet")
-    summary = _read_parquet(folder / "summary.parquet")
+    runs = _read_table(folder / "runs.parquet")
+    summary = _read_table(folder / "summary.parquet")
     return ComparisonData(runs, summary, _read_meta(folder))
 
 
 def load_run(folder: str | Path) -> RunResult:
     """A single run written by `carepath run --out DIR`."""
     folder = Path(folder)
-    by_year = _read_parquet(folder / "by_year.parquet")
-    events = folder / "events.parquet"
-    return RunResult(by_year, _read_meta(folder), _read_parquet(events) if events.exists() else None)
+    by_year = _read_table(_table(folder, "by_year"))
+    events = _table(folder, "events")
+    return RunResult(by_year, _read_meta(folder), _read_table(events) if events.exists() else None)
 
 
 def kind_of(folder: str | Path) -> str:
@@ -85,9 +91,9 @@ def kind_of(folder: str | Path) -> str:
     folder = Path(folder)
     if not folder.is_dir():
         raise ResultsError(f"{folder}: no such results folder")
-    if (folder / "runs.parquet").exists() and (folder / "summary.parquet").exists():
+    if _table(folder, "runs").exists() and _table(folder, "summary").exists():
         return "comparison"
-    if (folder / "by_year.parquet").exists():
+    if _table(folder, "by_year").exists():
         return "run"
     if is_sweep(folder):
         return "sweep"

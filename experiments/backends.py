@@ -24,6 +24,7 @@ import sys
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -91,6 +92,32 @@ def _quiet_worker() -> None:
     _die_with_parent()
 
 
+@contextmanager
+def _main_script_hidden(runner: Runner):
+    """Start workers without re-running the user's main script in them.
+
+    Why: to find functions defined in the main script, multiprocessing re-runs it (as
+    `__mp_main__`) in every new worker. A notebook-style script without an
+    `if __name__ == "__main__":` guard would then start its own comparison inside each
+    worker, which dies, and a script on standard input cannot be re-run at all. Tasks are
+    plain data and the runner lives in an importable module, so workers need nothing from
+    the main script: while they start, its file and module name are hidden from
+    multiprocessing. (A runner defined in the main script itself still needs the guard.)
+    """
+    main = sys.modules.get("__main__")
+    if main is None or getattr(runner, "__module__", None) == "__main__":
+        yield
+        return
+    saved = {name: main.__dict__[name] for name in ("__file__", "__spec__") if name in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__dict__["__spec__"] = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+
+
 class LocalBackend:
     """Runs tasks in a pool of local processes (in this process when workers=1).
 
@@ -139,7 +166,8 @@ class LocalBackend:
                     task = retry.popleft() if retry else next(tasks, None)
                     if task is None:
                         break
-                    in_flight[pool.submit(runner, task)] = task
+                    with _main_script_hidden(runner):  # a submit may start a worker process
+                        in_flight[pool.submit(runner, task)] = task
                 if not in_flight:
                     return
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)

@@ -1,4 +1,4 @@
-"""`carepath compare`, `carepath sweep` and `carepath sensitivity` (loaded by carepath_cli)."""
+"""`carepath compare`, `sweep`, `sensitivity`, `discover` and `calibrate` (loaded by carepath_cli)."""
 from __future__ import annotations
 
 import argparse
@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from carepath_cli import add_run_options, overrides_from, positive_int, seed_number
+from carepath_cli import add_format_option, add_run_options, overrides_from, positive_int, seed_number, whole_number
 from experiments.spec import ExperimentError
 from model.scenario import MAX_SEED
 
@@ -67,13 +67,12 @@ def cmd_compare(args) -> int:
     check_compare_request(args)
     if args.report:
         write_report = _report_writer()
-    replications = args.replications or (3 if args.precision else 10)
-    comparison = compare(args.a, args.b, replications=replications, precision=args.precision, years=args.years,
+    comparison = compare(args.a, args.b, replications=args.replications, precision=args.precision, years=args.years,
                          patients=args.patients, overrides=overrides_from(args), workers=args.workers,
                          seed0=args.seed, max_replications=args.max_replications, progress=not args.no_progress,
                          value_sources=("--set", "--patients"))
     if args.out:
-        comparison.save(Path(args.out), force=args.force)
+        comparison.save(Path(args.out), force=args.force, format=args.format)
     if args.report:
         write_report(comparison, Path(args.report))
     if args.json:
@@ -139,6 +138,9 @@ def cmd_sweep(args) -> int:
 
     from experiments.output_folder import check_sweep_folder
 
+    if args.rerun is not None:
+        return _rerun(args)
+
     experiment = load_experiment(args.file)
     out = Path(args.out) if args.out else Path("out") / "sweeps" / experiment.name
     check_sweep_folder(out)
@@ -163,10 +165,43 @@ def cmd_sweep(args) -> int:
             print(f"  run {record['run_id']} (point {record['point']}, seed {record['seed']}): {record['error']}",
                   file=sys.stderr)
         return 1
-    print(f"results in {out}/runs.parquet (one row per run, arm and year) and {out}/design.parquet")
+    if args.format == "csv":
+        from experiments.store import export_csv
+
+        export_csv(out)
+    print(f"results in {out}/runs.{args.format} (one row per run, arm and year) and {out}/design.{args.format}")
     if args.sensitivity:
-        _print_sensitivity(out, None, as_json=False, save=None)
+        _print_sensitivity(out, None, as_json=False, save=None, method=None)
     return 0
+
+
+def _rerun(args) -> int:
+    from experiments.sweep import rerun
+
+    folder = Path(args.out) if args.out else Path(args.file)
+    if not (folder / "manifest.json").is_file():
+        raise ExperimentError(f"--rerun: {folder} is not a sweep folder; give the sweep's results folder "
+                              "(carepath sweep DIR --rerun RUN_ID)")
+    again = rerun(folder, args.rerun)
+    from model.tally import METRICS
+
+    first = again.table.iloc[0]
+    print(f"carepath sweep --rerun {again.run_id}: point {first['point']}, replication {first['replication']}, "
+          f"seed {first['seed']}, model code {again.code_version}")
+    totals = again.table.groupby("arm")[list(METRICS)].sum()
+    for arm, row in totals.iterrows():
+        print(f"  arm {arm}: " + ", ".join(f"{m} {row[m]:,.0f}" for m in ("emergency_admissions", "cost_total")))
+    if again.stored is None:
+        print("the sweep has no stored rows for this run yet, so there is nothing to check against")
+        return 0
+    if again.identical:
+        print(f"identical to the stored rows ({len(again.table)} rows, every column; stored by model code "
+              f"{again.stored_version})")
+        return 0
+    print(f"DIFFERS from the stored rows in {len(again.differences)} columns ({', '.join(again.differences[:6])}"
+          f"{', ...' if len(again.differences) > 6 else ''}); stored by model code {again.stored_version}, "
+          f"rerun by {again.code_version}", file=sys.stderr)
+    return 1
 
 
 # -- sensitivity -----------------------------------------------------------------------------
@@ -175,14 +210,20 @@ def cmd_sensitivity(args) -> int:
         from experiments.output_folder import check_output_file
 
         check_output_file(args.out, (".csv", ".parquet"), option="--out", what="table of indices")
-    _print_sensitivity(Path(args.results), args.output or None, as_json=args.json, save=args.out)
+    _print_sensitivity(Path(args.results), args.output or None, as_json=args.json, save=args.out,
+                       method=args.method)
     return 0
 
 
-def _print_sensitivity(folder: Path, outputs, as_json: bool, save) -> None:
-    from experiments.sensitivity import analyse, format_table
+def _print_sensitivity(folder: Path, outputs, as_json: bool, save, method) -> None:
+    from experiments.sensitivity import analyse, format_table, sobol_warnings
+    from experiments.store import SweepStore
 
-    indices = analyse(folder, outputs)
+    indices = analyse(folder, outputs, method)
+    manifest = SweepStore(folder).manifest()
+    for line in sobol_warnings(indices, manifest.get("points", 0) and _base_samples(manifest),
+                               manifest["problem"]["num_vars"], manifest.get("second_order", False)):
+        print(line, file=sys.stderr)
     if save:
         path = Path(save)
         if path.suffix == ".parquet":
@@ -193,6 +234,68 @@ def _print_sensitivity(folder: Path, outputs, as_json: bool, save) -> None:
         print(indices.to_json(orient="records"))
     else:
         print(format_table(indices))
+
+
+# -- discover --------------------------------------------------------------------------------
+def cmd_discover(args) -> int:
+    from experiments.discovery import discover, format_discovery
+
+    if args.out:
+        from experiments.output_folder import check_output_folder
+
+        check_output_folder(args.out, "discovery", args.force)
+    found = discover(Path(args.results), args.metric, below=args.below, above=args.above, boxes=args.boxes,
+                     min_coverage=args.min_coverage, peel_alpha=args.peel_alpha, mass_min=args.mass_min)
+    if args.out:
+        found.save(Path(args.out), force=args.force)
+    if args.json:
+        print(json.dumps(found.to_json()))
+    else:
+        print(format_discovery(found))
+        if args.out:
+            print(f"boxes, limits, peeling trajectory (table and plot) written to {args.out}")
+    return 0
+
+
+# -- calibrate -------------------------------------------------------------------------------
+def cmd_calibrate(args) -> int:
+    from experiments.calibration import calibrate, format_result, load_calibration
+
+    calibration = load_calibration(args.file)
+    out = Path(args.out) if args.out else Path("out") / "calibrations" / calibration.name
+    try:
+        result = calibrate(calibration, out, workers=args.workers, progress=not args.no_progress)
+    except KeyboardInterrupt:
+        print(f"carepath: interrupted; finished trials are kept in {out}/study.db; "
+              f"run the same command again to resume", file=sys.stderr)
+        raise
+    print(format_result(result, calibration))
+    print(f"best parameters as a scenario: {out}/best_scenario.yaml (extends {calibration.spec.scenario}); "
+          f"fit table and plot: {out}/fit.csv, {out}/fit.png; every trial: {out}/trials.csv")
+    return 0
+
+
+def share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be a fraction above 0 and at most 1, got {text}")
+    return value
+
+
+def number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+
+
+def _base_samples(manifest: dict) -> int:
+    """Sobol's base sample N from the number of points: N (k + 2), or N (2k + 2) with second order."""
+    k = manifest["problem"]["num_vars"]
+    return manifest["points"] // (2 * k + 2 if manifest.get("second_order") else k + 2)
 
 
 def add_cli(subparsers) -> None:
@@ -216,6 +319,7 @@ def add_cli(subparsers) -> None:
     comp.add_argument("--workers", type=positive_int, help="local processes (default: one per core)")
     comp.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     comp.add_argument("--out", metavar="DIR", help="write runs.parquet, summary.parquet and meta.json here")
+    add_format_option(comp)
     comp.add_argument("--force", action="store_true",
                       help="replace an --out folder that holds an earlier comparison, and a --report file that "
                            "holds an earlier carepath report (never other files)")
@@ -228,7 +332,11 @@ def add_cli(subparsers) -> None:
         "sweep", help="run an experiment file's design, locally or on a Dask cluster (resumable)",
         description="Run every point x replication of an experiment file, streaming each finished run to "
                     "Parquet in --out. Run it again after an interruption to resume.")
-    sweep.add_argument("file", help="experiment YAML file (or the name of one in experiments/)")
+    sweep.add_argument("file", help="experiment YAML file (or the name of one in experiments/); with --rerun, "
+                                    "the sweep's results folder")
+    sweep.add_argument("--rerun", type=whole_number, metavar="RUN_ID",
+                       help="run one run of a sweep again from its recorded provenance (the experiment file as "
+                            "run, seed and point) and check it against the stored rows; exit 1 if they differ")
     sweep.add_argument("--workers", type=positive_int, help="local processes (default: one per core)")
     sweep.add_argument("--scheduler", metavar="ADDRESS",
                        help="run on a Dask cluster at this scheduler address, e.g. tcp://127.0.0.1:8786")
@@ -237,18 +345,66 @@ def add_cli(subparsers) -> None:
                             "giving up (default 30)")
     sweep.add_argument("--out", metavar="DIR",
                        help="results folder (default out/sweeps/NAME): new, empty, or this sweep's to resume")
+    sweep.add_argument("--format", choices=("parquet", "csv"), default="parquet",
+                       help="csv: also write runs.csv and design.csv when the sweep is complete (the Parquet "
+                            "files stay: resuming reads them)")
     sweep.add_argument("--sensitivity", action="store_true",
-                       help="print Sobol or Morris indices when the sweep is complete")
+                       help="print sensitivity indices when the sweep is complete (Sobol or Morris for their "
+                            "designs, the delta measure for others)")
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     sweep.set_defaults(handler=cmd_sweep)
 
     sens = subparsers.add_parser(
-        "sensitivity", help="Sobol or Morris indices of a finished sweep (through SALib)",
-        description="Compute Sobol or Morris sensitivity indices from a sweep made with that design.")
+        "sensitivity", help="sensitivity indices of a finished sweep, any design (through SALib)",
+        description="Compute sensitivity indices from a finished sweep: Sobol or Morris for a sweep made with "
+                    "that design; for any design (Latin hypercube, grid, ...) the delta moment-independent "
+                    "measure, RBD-FAST or PAWN. Warns on stderr when Sobol indices fall outside [0, 1] or "
+                    "their intervals are wide, naming the sample size to use.")
     sens.add_argument("results", help="the sweep's results folder")
+    sens.add_argument("--method", choices=("sobol", "morris", "delta", "rbd_fast", "pawn"),
+                      help="default: the design's own (sobol or morris), else delta")
     sens.add_argument("--output", action="append", metavar="METRIC",
                       help="metric to analyse (repeatable; default: the experiment's outputs)")
     sens.add_argument("--json", action="store_true", help="print the indices as JSON records")
     sens.add_argument("--out", metavar="FILE",
                       help="also write the indices to FILE (.csv or .parquet; a new file, never replaced)")
     sens.set_defaults(handler=cmd_sensitivity)
+
+    disc = subparsers.add_parser(
+        "discover", help="scenario discovery (PRIM): where in a sweep's ranges a condition on an output holds",
+        description="Find boxes of parameter ranges where a condition on each design point's outcome holds "
+                    "(for a paired sweep the outcome is the effect B - A, mean over replications of the whole-run "
+                    "total), with PRIM from the EMA Workbench. Example: --metric cost_nhs --below 0 (the option "
+                    "lowers the NHS's cost).")
+    disc.add_argument("results", help="a complete sweep's results folder")
+    disc.add_argument("--metric", required=True, help="output column, e.g. cost_nhs or emergency_admissions")
+    side = disc.add_mutually_exclusive_group(required=True)
+    side.add_argument("--below", type=number, metavar="VALUE", help="points of interest: outcome below VALUE")
+    side.add_argument("--above", type=number, metavar="VALUE", help="points of interest: outcome above VALUE")
+    disc.add_argument("--boxes", type=positive_int, default=1, help="how many boxes to look for (default 1)")
+    disc.add_argument("--min-coverage", type=share, default=0.8,
+                      help="report the densest box on the trajectory covering at least this share of the "
+                           "points of interest (default 0.8)")
+    disc.add_argument("--peel-alpha", type=share, default=0.05, help="share peeled off at each step (default 0.05)")
+    disc.add_argument("--mass-min", type=share, default=0.05,
+                      help="smallest share of all points a box may hold (default 0.05)")
+    disc.add_argument("--json", action="store_true", help="print the boxes as one JSON object")
+    disc.add_argument("--out", metavar="DIR", help="write boxes.csv, limits.csv, trajectory.csv, points.csv, "
+                                                   "discovery.json and peeling_trajectory.png here")
+    disc.add_argument("--force", action="store_true",
+                      help="replace an --out folder that holds an earlier discovery (never other files)")
+    disc.set_defaults(handler=cmd_discover)
+
+    cal = subparsers.add_parser(
+        "calibrate", help="fit parameters to targets with Optuna (resumable, common random numbers)",
+        description="Fit a calibration file's parameters to its targets (outputs per 1,000 person-years, or "
+                    "facts of model/validation.py) with Optuna's TPE sampler. Each trial runs the same seeds. "
+                    "The study is kept in --out/study.db: run the same command again to resume or, after "
+                    "raising trials:, to continue.")
+    cal.add_argument("file", help="calibration YAML file (see docs/experiments.md, Calibration)")
+    cal.add_argument("--out", metavar="DIR", help="results folder (default out/calibrations/NAME)")
+    cal.add_argument("--workers", type=positive_int,
+                     help="local processes for each trial's replications (default: one per core, at most "
+                          "the replications)")
+    cal.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    cal.set_defaults(handler=cmd_calibrate)

@@ -56,16 +56,16 @@ class Comparison:
                 by_year.setdefault(row["metric"], []).append({"year": int(row["period"]), **values})
         return {"meta": self.meta, "totals": totals, "by_year": by_year}
 
-    def save(self, folder: str | Path, force: bool = False) -> Path:
-        """Write runs.parquet, summary.parquet and meta.json into `folder`, all or nothing.
+    def save(self, folder: str | Path, force: bool = False, format: str = "parquet") -> Path:
+        """Write runs, summary (as .parquet or .csv) and meta.json into `folder`, all or nothing.
 
         An existing folder is replaced only if it holds an earlier comparison and `force`.
         """
-        from experiments.output_folder import write_output_folder
+        from experiments.output_folder import write_frame, write_output_folder
 
         def write(staging: Path) -> None:
-            self.runs.to_parquet(staging / "runs.parquet", index=False)
-            self.summary.to_parquet(staging / "summary.parquet", index=False)
+            write_frame(self.runs, staging, "runs", format)
+            write_frame(self.summary, staging, "summary", format)
             (staging / "meta.json").write_text(json.dumps(self.meta, indent=2, default=str), encoding="utf-8")
 
         write_output_folder(folder, "comparison", write, force)
@@ -75,10 +75,14 @@ class Comparison:
 def load_comparison(folder: str | Path) -> Comparison:
     """A comparison written by Comparison.save (or `carepath compare --out DIR`)."""
     folder = Path(folder)
-    missing = [n for n in ("runs.parquet", "summary.parquet", "meta.json") if not (folder / n).exists()]
+    fmt = "csv" if (folder / "runs.csv").exists() and not (folder / "runs.parquet").exists() else "parquet"
+    missing = [n for n in (f"runs.{fmt}", f"summary.{fmt}", "meta.json") if not (folder / n).exists()]
     if missing:
         raise ExperimentError(f"{folder}: not a comparison folder (missing {', '.join(missing)})")
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    if fmt == "csv":
+        summary = pd.read_csv(folder / "summary.csv", dtype={"period": str})
+        return Comparison(pd.read_csv(folder / "runs.csv"), summary, meta)
     return Comparison(pd.read_parquet(folder / "runs.parquet"), pd.read_parquet(folder / "summary.parquet"), meta)
 
 
@@ -141,16 +145,20 @@ def look_ahead(n: int) -> int:
     return 5 if n <= 100 else n * 5 // 100
 
 
-def compare(a, b, replications: int = 10, precision: float | None = None, years: int = 5,
+def compare(a, b, replications: int | None = None, precision: float | None = None, years: int = 5,
             patients: int | None = None, overrides: dict | None = None, workers: int | None = None, seed0: int = 1, *,
             headline=HEADLINE, max_replications: int = 100, progress: bool = False,
             value_sources: tuple[str, str] = ("overrides", "patients")) -> Comparison:
     """Run scenarios `a` and `b` (names, files or Scenarios) on common random numbers; see module doc.
 
-    `patients=None` keeps each scenario's own population size.
+    `patients=None` keeps each scenario's own population size. `replications`: how many
+    (default 10); with `precision`, how many to start from (default 3, as on the command line).
     """
     from model.api import resolve
     from model.scenario import check_seed
+
+    if replications is None:
+        replications = MIN_REPLICATIONS if precision is not None else 10
 
     scenarios = {"A": resolve(a, overrides, patients, value_sources), "B": resolve(b, overrides, patients, value_sources)}
     if precision is not None and not 0 < precision < 1:

@@ -29,13 +29,26 @@ from experiments.spec import ExperimentError
 MARKER = ".carepath-output"
 
 # The files each kind of results folder may hold; a folder with anything else is not ours to replace.
+FORMATS = ("parquet", "csv")
 KIND_FILES = {
-    "run": {"by_year.parquet", "totals.parquet", "events.parquet", "meta.json"},
-    "comparison": {"runs.parquet", "summary.parquet", "meta.json", "report.html"},
+    "run": {f"{stem}.{fmt}" for stem in ("by_year", "totals", "events") for fmt in FORMATS} | {"meta.json"},
+    "comparison": {f"{stem}.{fmt}" for stem in ("runs", "summary") for fmt in FORMATS} | {"meta.json", "report.html"},
+    "discovery": {"boxes.csv", "limits.csv", "trajectory.csv", "points.csv", "discovery.json",
+                  "peeling_trajectory.png"},
 }
 # What a sweep folder holds before its manifest exists (a sweep killed while starting).
 SWEEP_SCAFFOLD = {".lock", MARKER, "parts", "failures", "experiment.yaml", "design.parquet"}
 REPORT_SIGNATURES = ('<meta name="generator" content="carepath">', "<title>carepath report:")
+
+
+def write_frame(frame, folder: Path, stem: str, fmt: str = "parquet") -> Path:
+    """Write a table as `stem.parquet` (typed, compact) or `stem.csv` (for spreadsheets and R)."""
+    path = folder / f"{stem}.{fmt}"
+    if fmt == "csv":
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_parquet(path, index=False)
+    return path
 
 
 def _marker_kind(folder: Path) -> str | None:

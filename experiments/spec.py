@@ -56,6 +56,14 @@ class DesignSpec(BaseModel):
     levels: int = Field(4, ge=2)
 
 
+class PrecisionSpec(BaseModel):
+    """Add replications per point until the B - A interval is narrow enough (compare --precision)."""
+
+    model_config = _STRICT
+    target: float = Field(gt=0, lt=1)
+    max_replications: int = Field(100, ge=2, le=10_000)
+
+
 class ExperimentSpec(BaseModel):
     """An experiment file's fields."""
 
@@ -68,6 +76,7 @@ class ExperimentSpec(BaseModel):
     parameters: dict[str, ParameterRange] = Field(min_length=1)
     design: DesignSpec
     replications: int = Field(1, ge=1)
+    precision: PrecisionSpec | None = None
     years: int = Field(5, ge=1, le=50)
     patients: int | None = Field(None, ge=10)  # None: the scenario's own area.population.patients
     seed: int = Field(1, ge=0, le=MAX_SEED)
@@ -76,7 +85,7 @@ class ExperimentSpec(BaseModel):
     outputs: list[str] = Field(["cost_total", "emergency_admissions"], min_length=1)
 
 
-_MODELS = {"": ExperimentSpec, "design": DesignSpec, "parameters.*": ParameterRange}
+_MODELS = {"": ExperimentSpec, "design": DesignSpec, "parameters.*": ParameterRange, "precision": PrecisionSpec}
 
 
 @dataclass(frozen=True)
@@ -125,7 +134,8 @@ class Experiment:
 
     def fingerprint(self) -> str:
         """A hash of everything that decides the runs' numbers (not the description)."""
-        fields = self.spec.model_dump(mode="json", exclude={"description", "sources", "name"})
+        unused = set() if self.spec.precision is not None else {"precision"}  # older sweeps keep their hash
+        fields = self.spec.model_dump(mode="json", exclude={"description", "sources", "name"} | unused)
         fields["base_hash"] = self.base.content_hash()
         fields["compare_hash"] = self.compare.content_hash() if self.compare is not None else None
         text = json.dumps(fields, sort_keys=True, default=str)
@@ -140,18 +150,27 @@ def experiment_path(name_or_path: str | Path) -> Path:
     return EXPERIMENT_DIR / f"{name_or_path}.yaml"
 
 
-def _fields_of(loc: tuple) -> list[str]:
-    key = "" if len(loc) <= 1 else ("parameters.*" if loc[0] == "parameters" else str(loc[0]))
-    model = _MODELS.get(key)
+def _fields_of(loc: tuple, models: dict) -> list[str]:
+    if len(loc) <= 1:
+        key = ""
+    elif f"{loc[0]}.*" in models:
+        key = f"{loc[0]}.*"
+    else:
+        key = str(loc[0])
+    model = models.get(key)
     return list(model.model_fields) if model else []
 
 
-def _error_line(origin: str, err: dict) -> str:
+def _error_line(origin: str, err: dict, models: dict | None = None) -> str:
+    """One line for a pydantic error: the file, the field, and what is allowed there.
+
+    `models` maps a field's place ("" for the top level, "design", "parameters.*") to its
+    pydantic model, to list the allowed fields; experiment files' by default."""
     loc = err["loc"]
     where = ".".join(str(p) for p in loc)
     kind, got, ctx = err["type"], err.get("input"), err.get("ctx") or {}
     if kind == "extra_forbidden":
-        return f"{origin}: {where}: unknown field (allowed: {', '.join(_fields_of(loc))})"
+        return f"{origin}: {where}: unknown field (allowed: {', '.join(_fields_of(loc, models or _MODELS))})"
     if kind == "missing":
         return f"{origin}: {where}: required field is missing"
     if kind == "literal_error":
@@ -163,9 +182,9 @@ def _error_line(origin: str, err: dict) -> str:
              "model_type": "a mapping of fields"}
     if kind in words:
         return f"{origin}: {where}: must be {words[kind]}, got {brief(got)}"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        bound = ctx.get("ge", ctx.get("le"))
-        word = "at least" if kind == "greater_than_equal" else "at most"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than"):
+        bound = ctx.get("ge", ctx.get("le", ctx.get("gt")))
+        word = {"greater_than_equal": "at least", "less_than_equal": "at most", "greater_than": "above"}[kind]
         return f"{origin}: {where}: must be {word} {bound}, got {brief(got)}"
     if kind == "too_short":
         return f"{origin}: {where}: must not be empty"
@@ -175,15 +194,20 @@ def _error_line(origin: str, err: dict) -> str:
     return f"{origin}: {where}: {err['msg'][0].lower()}{err['msg'][1:]}, got {brief(got)}"
 
 
-def _read(path: Path, origin: str) -> tuple[dict, str]:
+def _read(path: Path, origin: str, missing: str | None = None) -> tuple[dict, str]:
+    """A YAML mapping and its text; one-line errors for a missing, malformed or non-mapping file."""
     if not path.is_file():
+        if missing:
+            raise ExperimentError(f"{origin}: {missing}")
         names = ", ".join(sorted(p.stem for p in EXPERIMENT_DIR.glob("*.yaml"))) or "none"
         raise ExperimentError(f"{origin}: no such experiment file (built-in experiments: {names})")
     data = read_yaml_file(path, origin, ExperimentError)
     if data is None:
-        raise ExperimentError(f"{origin}: empty experiment file (expected base:, parameters: and design: fields)")
+        expected = "its fields" if missing else "base:, parameters: and design: fields"
+        raise ExperimentError(f"{origin}: empty experiment file (expected {expected})")
     if not isinstance(data, dict):
-        raise ExperimentError(f"{origin}: must be a mapping with base:, parameters: and design: fields")
+        what = "fields" if missing else "base:, parameters: and design: fields"
+        raise ExperimentError(f"{origin}: must be a mapping with {what}")
     return data, path.read_text(encoding="utf-8")
 
 
@@ -300,6 +324,12 @@ def parse_experiment(data: dict, origin: str, folder: Path, text: str = "") -> E
     if spec.seeds == "common" and spec.seed + spec.replications - 1 > MAX_SEED:
         raise ExperimentError(f"{origin}: seed: replications use seeds seed to seed + replications - 1, which "
                               f"must stay at most 2**63 - 1")
+    if spec.precision is not None:
+        if spec.compare is None:
+            raise ExperimentError(f"{origin}: precision: needs a compare: scenario (it narrows the B - A interval)")
+        if spec.precision.max_replications < max(spec.replications, 3):
+            raise ExperimentError(f"{origin}: precision.max_replications: must be at least the starting "
+                                  f"replications ({max(spec.replications, 3)}), got {spec.precision.max_replications}")
     changes = dict(spec.overrides)
     if spec.patients is not None:
         changes["area.population.patients"] = spec.patients

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -159,14 +160,16 @@ class SweepStore:
         return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(self.failed.glob("run-*.json"))]
 
     # -- finishing ---------------------------------------------------------------------
-    def consolidate(self, runs: int) -> Path:
-        """Stream every part, in run order, into runs.parquet (one part in memory at a time)."""
+    def consolidate(self, runs: int | Iterable[int]) -> Path:
+        """Stream every part (run ids 0..runs-1, or those given), in run order, into runs.parquet
+        (one part in memory at a time)."""
         target = self.folder / "runs.parquet"
+        run_ids = range(runs) if isinstance(runs, int) else sorted(runs)
 
         def write(temp: Path) -> None:
             writer = None
             try:
-                for run_id in range(runs):
+                for run_id in run_ids:
                     table = pq.read_table(self.part_path(run_id))
                     if writer is None:
                         writer = pq.ParquetWriter(temp, table.schema)
@@ -200,3 +203,27 @@ def read_runs(folder: str | Path) -> pd.DataFrame:
     if not parts:
         raise ExperimentError(f"{folder}: no finished runs yet")
     return ds.dataset([str(p) for p in parts], format="parquet").to_table().to_pandas()
+
+
+def export_csv(folder: str | Path) -> list[Path]:
+    """Copies of a complete sweep's runs and design as CSV, for spreadsheets and R."""
+    folder = Path(folder)
+    written = []
+    for stem in ("runs", "design"):
+        source, target = folder / f"{stem}.parquet", folder / f"{stem}.csv"
+        table = pd.read_parquet(source)
+        atomic_write(target, lambda p, table=table: table.to_csv(p, index=False))
+        written.append(target)
+    return written
+
+
+def read_part(folder: str | Path, run_id: int) -> pd.DataFrame | None:
+    """The stored rows of one run (from its part, or runs.parquet), or None if it has none."""
+    folder = Path(folder)
+    part = SweepStore(folder).part_path(run_id)
+    if part.exists():
+        return pd.read_parquet(part)
+    if (folder / "runs.parquet").exists():
+        rows = pd.read_parquet(folder / "runs.parquet", filters=[("run_id", "==", run_id)])
+        return rows if len(rows) else None
+    return None

@@ -3,7 +3,8 @@
     from experiments.sweep import run_sweep
     report = run_sweep("experiments/integration_sensitivity.yaml", "out/sweep", workers=2)
 
-Run ids are `point * replications + (replication - 1)`. A run's seed depends only on the
+Run ids are `point * replications + (replication - 1)` (with `precision:`, `replications` here
+is `precision.max_replications`, so ids stay fixed however many replications a point needs). A run's seed depends only on the
 experiment and its (point, replication), and a run's numbers only on its task, so any worker
 count and either backend give the same results; the store writes each under its run id.
 With `compare:` each run is a pair, the base arm (A) and the compared arm (B) on the same
@@ -25,8 +26,10 @@ import pandas as pd
 from experiments.backends import WORKER_WAIT, make_backend
 from experiments.design import Design, build_design, point_values
 from experiments.spec import Experiment, load_experiment
-from experiments.store import FORMAT, SweepStore
+from experiments.store import FORMAT, SweepStore, read_runs, write_table
 from experiments.worker import ArmSpec, RunOutcome, RunTask, run_task
+
+MIN_REPLICATIONS = 3  # where a precision target starts, as in experiments.compare
 
 
 @dataclass
@@ -70,7 +73,11 @@ class Plan:
     def __init__(self, experiment: Experiment):
         self.experiment = experiment
         self.design = build_design(experiment)
-        self.replications = experiment.spec.replications
+        precision = experiment.spec.precision
+        # the run-id stride: every replication a point may get has its id from the start
+        self.replications = precision.max_replications if precision else experiment.spec.replications
+        self.start_replications = (max(experiment.spec.replications, MIN_REPLICATIONS) if precision
+                                   else experiment.spec.replications)
         self.runs = self.design.points * self.replications
         self.scenarios = {"A": experiment.base, "B": experiment.compare}
         self.values = {arm: sc.values() for arm, sc in self.scenarios.items() if sc is not None}
@@ -133,7 +140,11 @@ class Plan:
             "outputs": exp.spec.outputs, "years": exp.spec.years,
             "patients": exp.base.area.population.patients,
             "seed": exp.spec.seed, "seeds": exp.spec.seeds, "status": "running", "code_versions": [code_version],
+            "precision": exp.spec.precision.model_dump() if exp.spec.precision else None,
         }
+
+    def run_id(self, point: int, replication: int) -> int:
+        return point * self.replications + replication - 1
 
 
 def _failure_record(plan: Plan, outcome: RunOutcome) -> dict:
@@ -176,15 +187,14 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path, workers: int
               "(each row records its code_version)", file=sys.stderr)
         versions.add(version)
     started = time.perf_counter()
-    ran = 0
+    counts = {"ran": 0, "failed": 0}
     try:
         done = store.completed()
-        todo = [run_id for run_id in range(plan.runs) if run_id not in done]
-        bar = _progress_bar(exp.name, plan.runs, len(done), progress)
-        failed = 0
+        precision = exp.spec.precision
+        first = [run_id for run_id in range(plan.runs) if run_id not in done] if precision is None else []
+        bar = _progress_bar(exp.name, plan.runs if precision is None else 0, len(done), progress)
 
         def record(outcome: RunOutcome) -> None:
-            nonlocal failed, ran
             if outcome.ok:
                 if outcome.code_version not in versions:
                     versions.add(outcome.code_version)
@@ -194,39 +204,53 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path, workers: int
                 store.write_part(outcome.run_id, plan.label_rows(outcome.run_id, outcome.table.copy(),
                                                                  outcome.code_version))
             else:
-                failed += 1
+                counts["failed"] += 1
                 failure = _failure_record(plan, outcome)
                 store.write_failure(outcome.run_id, failure)
                 bar.write(f"run {outcome.run_id} failed (seed {failure['seed']}): {outcome.error}", file=sys.stderr)
-            ran += 1
+            counts["ran"] += 1
             bar.update(1)
-            bar.set_postfix(failed=failed, refresh=False)
+            bar.set_postfix(failed=counts["failed"], refresh=False)
 
-        unrecorded = None
+        def run_batch(run_ids: list[int]) -> None:
+            unrecorded = None
+            try:
+                for outcome in backend.run(plan.tasks(run_ids), runner):
+                    unrecorded = outcome
+                    record(outcome)
+                    unrecorded = None
+            except KeyboardInterrupt:
+                # Keep what already finished: the outcome being written, then the runs in flight.
+                bar.write("carepath: interrupted; keeping the runs already under way (interrupt again to abandon "
+                          "them)", file=sys.stderr)
+                if unrecorded is not None:
+                    record(unrecorded)
+                for outcome in backend.drain():
+                    record(outcome)
+                raise
+
         try:
-            for outcome in backend.run(plan.tasks(todo), runner):
-                unrecorded = outcome
-                record(outcome)
-                unrecorded = None
-        except KeyboardInterrupt:
-            # Keep what already finished: the outcome being written, then the runs in flight.
-            bar.write("carepath: interrupted; keeping the runs already under way (interrupt again to abandon them)",
-                      file=sys.stderr)
-            if unrecorded is not None:
-                record(unrecorded)
-            for outcome in backend.drain():
-                record(outcome)
-            raise
+            if precision is None:
+                run_batch(first)
+                expected = set(range(plan.runs))
+            else:
+                expected = _until_precise(plan, store, bar, run_batch, counts)
         finally:
             bar.close()
-        completed = len(store.completed())
+        completed_ids = store.completed()
         failures = store.failures()
         store.write_failure_log(failures)
-        if completed == plan.runs:
-            store.consolidate(plan.runs)
-        status = "complete" if completed == plan.runs else "incomplete"
-        store.update_manifest(status=status, completed=completed, failed=len(failures), code_versions=sorted(versions))
-        return SweepReport(Path(out), plan.runs, completed, ran, failures, time.perf_counter() - started,
+        finished = expected <= completed_ids
+        if finished:
+            store.consolidate(sorted(expected))
+            if exp.compare is not None:
+                write_table(Path(out) / "points.parquet", point_intervals(read_runs(out), exp, plan))
+        status = "complete" if finished else "incomplete"
+        completed = len(completed_ids & expected)
+        store.update_manifest(status=status, completed=completed, failed=len(failures), code_versions=sorted(versions),
+                              **({"runs": len(expected)} if precision is not None and finished else {}))
+        total = len(expected) if precision is not None else plan.runs
+        return SweepReport(Path(out), total, completed, counts["ran"], failures, time.perf_counter() - started,
                            backend.describe())
     except BaseException:
         _safe(lambda: store.update_manifest(status="interrupted", completed=len(store.completed())))
@@ -241,6 +265,102 @@ def _ids(run_ids: list[int]) -> str:
     return shown + (", ..." if len(run_ids) > 10 else "")
 
 
+def _until_precise(plan: Plan, store: SweepStore, bar, run_batch, counts) -> set[int]:
+    """Add replications point by point until each point's B - A intervals are precise (or the
+    limit is reached); return the run ids that make up the finished sweep."""
+    while True:
+        wanted = {point: replications_wanted(plan, store, point) for point in range(plan.design.points)}
+        expected = {plan.run_id(p, r) for p, (n, _) in wanted.items() for r in range(1, n + 1)}
+        todo = sorted(expected - store.completed())
+        if not todo:
+            return expected
+        bar.total = len(store.completed()) + len(todo)
+        bar.refresh()
+        before = counts["failed"]
+        run_batch(todo)
+        if counts["failed"] > before:
+            return expected | set(todo)  # a failed run stops the point's evaluation: rerun to retry
+
+
+def _point_totals(store: SweepStore, plan: Plan, point: int, replications: int) -> pd.DataFrame | None:
+    frames = []
+    for replication in range(1, replications + 1):
+        path = store.part_path(plan.run_id(point, replication))
+        if not path.exists():
+            return None
+        frames.append(pd.read_parquet(path))
+    return pd.concat(frames, ignore_index=True)
+
+
+def replications_wanted(plan: Plan, store: SweepStore, point: int) -> tuple[int, bool]:
+    """How many replications `point` needs next, and whether it has converged: Hoad, Robinson &
+    Davies' sequential rule with look-ahead, as experiments.compare applies it to a comparison."""
+    from experiments.compare import look_ahead
+
+    spec = plan.experiment.spec.precision
+    start, limit = plan.start_replications, spec.max_replications
+    n = start
+    while n < limit and store.part_path(plan.run_id(point, n + 1)).exists():
+        n += 1
+    rows = _point_totals(store, plan, point, n)
+    if rows is None:
+        return n, False
+    outputs = plan.experiment.spec.outputs
+    precise = {m: all(v <= spec.target for v in relative_half_widths(rows[rows["replication"] <= m], outputs).values())
+               for m in range(start, n + 1)}
+    streak = None  # first m of the run of precise values that reaches n
+    for m in range(start, n + 1):
+        if precise[m]:
+            streak = m if streak is None else streak
+            if m >= streak + look_ahead(streak):
+                return n, True
+        else:
+            streak = None
+    if n >= limit:
+        return n, False
+    if streak is not None:
+        return min(streak + look_ahead(streak), limit), False
+    return n + 1, False
+
+
+def relative_half_widths(rows: pd.DataFrame, outputs: list[str]) -> dict[str, float]:
+    """Each output's paired B - A half-width over replications, relative to arm A's mean."""
+    from experiments.stats import paired
+
+    totals = rows.groupby(["replication", "arm"])[outputs].sum().unstack("arm")
+    stats = paired(totals.xs("A", axis=1, level="arm").to_numpy(), totals.xs("B", axis=1, level="arm").to_numpy())
+    out = {}
+    for i, name in enumerate(outputs):
+        scale = abs(stats["mean_a"][i])
+        half = stats["half_width"][i]
+        out[name] = float(half / scale) if scale > 0 and half == half else float("inf")
+    return out
+
+
+def point_intervals(runs: pd.DataFrame, experiment: Experiment, plan: Plan) -> pd.DataFrame:
+    """One row per design point x output of a paired sweep: each arm's mean whole-run total, the
+    paired effect B - A and its 95% t interval over the point's replications."""
+    from experiments.stats import paired
+
+    outputs = list(experiment.spec.outputs)
+    totals = runs.groupby(["point", "replication", "arm"])[outputs].sum().unstack("arm")
+    rows = []
+    for point, block in totals.groupby(level="point"):
+        stats = paired(block.xs("A", axis=1, level="arm").to_numpy(), block.xs("B", axis=1, level="arm").to_numpy())
+        for i, name in enumerate(outputs):
+            scale = abs(stats["mean_a"][i])
+            rows.append({"point": int(point), "output": name, "mean_a": stats["mean_a"][i],
+                         "mean_b": stats["mean_b"][i], "diff": stats["diff"][i], "ci_low": stats["ci_low"][i],
+                         "ci_high": stats["ci_high"][i], "half_width": stats["half_width"][i],
+                         "relative_half_width": stats["half_width"][i] / scale if scale > 0 else float("nan"),
+                         "replications": int(stats["n"][i])})
+    table = pd.DataFrame(rows)
+    if experiment.spec.precision is not None:
+        target = experiment.spec.precision.target
+        table["precise"] = table["relative_half_width"] <= target
+    return table
+
+
 def _safe(action) -> None:
     try:
         action()
@@ -253,3 +373,57 @@ def _progress_bar(name: str, total: int, initial: int, enabled: bool):
 
     return tqdm(total=total, initial=initial, desc=name, unit="run", file=sys.stderr, disable=not enabled,
                 dynamic_ncols=True, smoothing=0.1)
+
+
+@dataclass
+class Rerun:
+    """One run of a sweep made again from the folder's recorded experiment, beside the stored rows."""
+
+    run_id: int
+    table: pd.DataFrame
+    stored: pd.DataFrame | None
+    code_version: str
+    stored_version: str | None
+    differences: list[str]
+
+    @property
+    def identical(self) -> bool:
+        return self.stored is not None and not self.differences
+
+
+def rerun(folder: str | Path, run_id: int) -> Rerun:
+    """Reproduce run `run_id` of the sweep in `folder` from its provenance: the experiment file
+    as it was run (experiment.yaml), its seed and its point's values; compare with what is stored."""
+    from experiments.spec import ExperimentError, _read, parse_experiment
+    from experiments.store import read_part
+
+    folder = Path(folder)
+    store = SweepStore(folder)
+    manifest = store.manifest()
+    if not 0 <= run_id < manifest["runs"]:
+        raise ExperimentError(f"--rerun {run_id}: this sweep has runs 0 to {manifest['runs'] - 1}")
+    data, text = _read(folder / "experiment.yaml", str(folder / "experiment.yaml"),
+                       missing="missing (the experiment file as it was run)")
+    origin = Path(manifest.get("origin", ""))
+    exp = parse_experiment(data, manifest.get("origin", str(folder)), origin.parent if origin.suffix else folder, text)
+    if exp.fingerprint() != manifest.get("fingerprint"):
+        raise ExperimentError(f"{folder}: the scenarios the experiment names have changed since the sweep ran "
+                              f"(fingerprint {exp.fingerprint()}, recorded {manifest.get('fingerprint')}); "
+                              "a rerun would not be the same run")
+    plan = Plan(exp)
+    outcome = run_task(plan.task(run_id))
+    if not outcome.ok:
+        raise ExperimentError(f"--rerun {run_id}: the run failed: {outcome.error}")
+    table = plan.label_rows(run_id, outcome.table, outcome.code_version)
+    stored = read_part(folder, run_id)
+    differences, stored_version = [], None
+    if stored is not None:
+        stored_version = str(stored["code_version"].iloc[0])
+        for column in table.columns:
+            if column == "code_version":
+                continue
+            if column not in stored.columns:
+                differences.append(f"{column} (not stored)")
+            elif not table[column].reset_index(drop=True).equals(stored[column].reset_index(drop=True)):
+                differences.append(column)
+    return Rerun(run_id, table, stored, outcome.code_version, stored_version, differences)

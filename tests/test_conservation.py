@@ -2,7 +2,11 @@
 import numpy as np
 
 from model.api import build_model
-from model.population import Location, Package, Place
+import pytest
+
+from model.discharge import WAITING_FOR_A_SERVICE
+from model.needs import Stage
+from model.population import NO_DAY, Location, Package, Place
 
 
 def test_everyone_is_in_exactly_one_valid_place_at_every_step():
@@ -15,9 +19,18 @@ def test_everyone_is_in_exactly_one_valid_place_at_every_step():
         alive = pop.view("alive")
         assert set(np.unique(place)) <= {p.value for p in Place}
         assert np.array_equal(alive, place != Place.DEAD)
+        stage = pop.view("stage")
+        # Nobody is stuck: an inpatient past their medically-fit day is on a service's waiting
+        # list, or being assessed, or has a day to leave.
+        fit_waiting = (place == Place.HOSPITAL) & (pop.view("fit_day") < model.week_start) \
+            & (pop.view("discharge_day") == NO_DAY)
+        allowed = np.isin(stage, [int(s) for s in WAITING_FOR_A_SERVICE])
+        assert allowed[fit_waiting].all(), np.unique(stage[fit_waiting & ~allowed])
+        # Services under way are at home (or interrupted on a ward, which moves them on).
+        in_service = np.isin(stage, (Stage.IN_REABLEMENT, Stage.IN_INTERMEDIATE_CARE))
+        assert (place[in_service] == Place.HOME).all()
         locations = model.locations()
-        assert len(locations) == pop.size
-        assert np.bincount(locations, minlength=len(Location)).sum() == pop.size
+        assert (locations[place == Place.CARE_HOME] == Location.CARE_HOME).all()
         in_hospital = place == Place.HOSPITAL
         assert (pop.view("admit_day")[in_hospital] < model.week_end).all()
         in_care_home = place == Place.CARE_HOME
@@ -35,4 +48,7 @@ def test_hospital_stays_are_counted_day_by_day(small_run):
     # Bed days are the clinical days plus the delayed ones, give or take stays still open
     # at the end or cut short by death.
     assert abs(t["bed_days"] - (t["clinical_bed_days"] + t["delayed_bed_days"])) < 0.05 * t["bed_days"]
-    assert t["days_at_home"] < t["person_days"]
+    # Every person-day is spent at home, in hospital or in a care home (week-end snapshots).
+    assert t["days_at_home"] + t["person_days_care_home"] < t["person_days"]
+    assert t["person_days"] - t["days_at_home"] - t["person_days_care_home"] == pytest.approx(
+        t["bed_days"], rel=0.05)

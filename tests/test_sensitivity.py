@@ -101,8 +101,10 @@ def test_sensitivity_refuses_the_wrong_design_or_an_unfinished_sweep(tmp_path, c
 
     path = write_experiment(tmp_path, years=1, patients=300, replications=1)  # a latin design
     run_sweep(path, tmp_path / "latin", workers=1, progress=False)
-    with pytest.raises(ExperimentError, match="used a latin design; Sobol or Morris indices need"):
-        analyse(tmp_path / "latin")
+    with pytest.raises(ExperimentError, match="used a latin design; Sobol indices need design.method: sobol"):
+        analyse(tmp_path / "latin", method="sobol")
+    with pytest.raises(ExperimentError, match="--method delta: needs at least 10 design points, this sweep has 3"):
+        analyse(tmp_path / "latin")  # a Latin-hypercube sweep defaults to the design-free delta measure
     morris = write_experiment(tmp_path, "m.yaml", design={"method": "morris", "samples": 2, "seed": 1}, **LINEAR)
     run_sweep(morris, tmp_path / "part", workers=1, progress=False)
     manifest = json.loads((tmp_path / "part" / "manifest.json").read_text())
