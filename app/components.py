@@ -1,9 +1,10 @@
 """The main area's panels as Solara components: both worlds, the followed person's story,
 the tallies, the difference chart with its noise band, and the running totals.
 
-Every panel reads one `Snapshot` (never the live worlds) and is wrapped in `Guarded`, so a
-failure in one shows a line there and leaves the others working. Each calls
-`update_counter.get()`, Mesa's signal that a week passed, or it would not redraw.
+Every panel draws one `Snapshot` (never the live worlds), handed down by `WorkshopView`,
+the only component that listens to `update_counter` (Mesa's signal that a week passed).
+Each panel is wrapped in `Guarded`, so a failure in one shows a line there and leaves the
+others working.
 """
 from __future__ import annotations
 
@@ -40,10 +41,8 @@ def _world_title(world: str) -> str:
 
 
 @solara.component
-def WorldPanel(workshop: Workshop, world: str):
-    """One world's people map and a sentence on what happened this week."""
-    update_counter.get()
-    snapshot: Snapshot = workshop.snapshot
+def WorldPanel(workshop: Workshop, snapshot: Snapshot, world: str):
+    """One world's people map, its dots gliding from last week's places."""
     state = snapshot.states[world]
     scales = (drawing.tally_scale([snapshot.states[w].tallies["delayed_bed_days"] for w in WORLDS]),
               drawing.tally_scale([snapshot.states[w].tallies["duplicate_visits"] for w in WORLDS],
@@ -88,11 +87,9 @@ def _difference(band: Band, metric: int, week: int, siloed: float, integrated: f
 
 
 @solara.component
-def TalliesPanel(workshop: Workshop, band: Band):
+def TalliesPanel(snapshot: Snapshot, band: Band):
     """Running totals for both worlds and the difference integration makes, coloured only
     when every background run puts it on the same side of zero."""
-    update_counter.get()
-    snapshot = workshop.snapshot
     rows = []
     for index, (key, label, is_money) in enumerate(METRICS):
         values = {w: snapshot.states[w].tallies[key] for w in WORLDS}
@@ -111,10 +108,8 @@ def TalliesPanel(workshop: Workshop, band: Band):
 
 
 @solara.component
-def DifferencePanel(workshop: Workshop, band: Band):
+def DifferencePanel(workshop: Workshop, snapshot: Snapshot, band: Band):
     """Integrated minus siloed, week by week, over the band of the background runs."""
-    update_counter.get()
-    snapshot = workshop.snapshot
     key = workshop.metric.value
     index = [k for k, _, _ in METRICS].index(key)
     history = snapshot.history
@@ -167,10 +162,8 @@ def _story_html(lines: list[str]) -> str:
 
 
 @solara.component
-def StoryPanel(workshop: Workshop):
+def StoryPanel(workshop: Workshop, snapshot: Snapshot):
     """Pick a person and read their pathway so far in both worlds, beside the maps."""
-    update_counter.get()
-    snapshot = workshop.snapshot
     followed = workshop.followed.value
     typed = solara.use_reactive("" if followed is None else str(followed))
     error = solara.use_reactive("")
@@ -221,12 +214,11 @@ def StoryPanel(workshop: Workshop):
 
 
 @solara.component
-def ControlsBar(workshop: Workshop):
+def ControlsBar(workshop: Workshop, snapshot: Snapshot):
     """Step, play, a week back, year 5, reset: in the main area, so they stay on screen with
     the sidebar closed. The play loop lives here too (a thread while playing)."""
-    update_counter.get()
     playing = workshop.playing.value
-    week = workshop.snapshot.week
+    week = snapshot.week
     solara.lab.use_task(workshop.play_loop, dependencies=[playing], prefer_threaded=True)
     with solara.Div(classes=["cp-controls"]):
         solara.HTML(tag="span", unsafe_innerHTML=f'<span class="cp-week" data-week="{week}">Week {week}</span>')
@@ -240,10 +232,8 @@ def ControlsBar(workshop: Workshop):
 
 
 @solara.component
-def Header(workshop: Workshop):
-    """The week, what the room is looking at, the exercise's question, and the colour key."""
-    update_counter.get()
-    snapshot = workshop.snapshot
+def Header(workshop: Workshop, snapshot: Snapshot):
+    """What the room is looking at, the exercise's question, and the colour key."""
     settings = snapshot.settings
     year, week_of_year = divmod(snapshot.week, 52)
     who = "" if settings.population == "town" else f" ({POPULATIONS[settings.population][0]})"
@@ -264,11 +254,10 @@ def Header(workshop: Workshop):
 
 
 @solara.component
-def RunningTotals(workshop: Workshop):
+def RunningTotals(snapshot: Snapshot):
     """Below the fold: each tally's running total in both worlds (siloed solid, integrated
     dashed, so identical worlds still show two lines)."""
-    update_counter.get()
-    history = workshop.snapshot.history
+    history = snapshot.history
     weeks = np.arange(len(history))
     charts = [f"<div>{drawing.line_chart(label, weeks, {w: history[f'{w}:{key}'].to_numpy() for w in WORLDS}, money)}"
               "</div>" for key, label, money in METRICS if key != "cost_total"]
@@ -296,23 +285,29 @@ def use_band(settings) -> Band:
 
 @solara.component
 def WorkshopView(workshop: Workshop):
-    """The main area: laid out so a projector shows the worlds, tallies and chart at once."""
+    """The main area: laid out so a projector shows the worlds, tallies and chart at once.
+
+    Only this component listens for a new week (update_counter) and hands the week's
+    snapshot to every panel: one redraw per week, not one per panel (each redraw walks the
+    page, so per-panel listening made a Step take seconds).
+    """
     update_counter.get()
-    band = use_band(workshop.running)
+    snapshot = workshop.snapshot
+    band = use_band(snapshot.settings)
     solara.Style(PAGE_CSS)
     with solara.Div(classes=["cp-workshop"]):
         with solara.Div(classes=["cp-grid"]):
             with solara.Div(classes=["cp-head"]):
-                Guarded("The controls", ControlsBar, workshop)
-                Guarded("The header", Header, workshop)
+                Guarded("The controls", ControlsBar, workshop, snapshot)
+                Guarded("The header", Header, workshop, snapshot)
             for world in WORLDS:
                 with solara.Div(classes=["cp-cell", f"cp-{world}"]):
-                    Guarded(f"The {world} map", WorldPanel, workshop, world)
+                    Guarded(f"The {world} map", WorldPanel, workshop, snapshot, world)
             with solara.Div(classes=["cp-cell", "cp-story-panel"]):
-                Guarded("The story", StoryPanel, workshop)
+                Guarded("The story", StoryPanel, workshop, snapshot)
             with solara.Div(classes=["cp-bottom"]):
                 with solara.Div(classes=["cp-cell", "cp-tallies"]):
-                    Guarded("The tallies", TalliesPanel, workshop, band)
+                    Guarded("The tallies", TalliesPanel, snapshot, band)
                 with solara.Div(classes=["cp-cell", "cp-difference"]):
-                    Guarded("The difference chart", DifferencePanel, workshop, band)
-        Guarded("The running totals", RunningTotals, workshop)
+                    Guarded("The difference chart", DifferencePanel, workshop, snapshot, band)
+        Guarded("The running totals", RunningTotals, snapshot)

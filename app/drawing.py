@@ -121,16 +121,20 @@ def people_map(places: np.ndarray, second_visit_age: np.ndarray, followed: int |
     treated, waiting = int((places == Location.WARD).sum()), int((places == Location.DELAYED).sum())
     parts.append(_box(*BEDS, f"Hospital {treated + waiting} ({waiting} could leave)"))
     x, y, size = layout(places)
+    # Only people who changed place glide (from last week's spot); animating everyone whose
+    # dot shifted a little cost the browser about a second a week for no meaning.
+    moved = np.zeros(len(places), bool)
+    px, py = x, y
     if previous_places is not None and len(previous_places):
         px, py, _ = layout(previous_places)
-        px = np.concatenate([px, np.full(len(places) - len(px), np.nan)])
-        py = np.concatenate([py, np.full(len(places) - len(py), np.nan)])
-    else:
-        px, py = x, y
+        grown = len(places) - len(previous_places)
+        px, py = (np.concatenate([a, np.full(grown, np.nan)]) for a in (px, py))
+        before = np.concatenate([previous_places, np.full(grown, -1)])
+        moved = (before != places) & ~np.isnan(px)
     for pid in np.flatnonzero(~np.isnan(x)):
         place = Location(places[pid])
         dx, dy = px[pid] - x[pid], py[pid] - y[pid]
-        moving = not np.isnan(dx) and (abs(dx) > 0.5 or abs(dy) > 0.5)
+        moving = moved[pid]
         motion = (f' class="mv" style="--dx:{dx:.1f}px;--dy:{dy:.1f}px;--t:{move_seconds:.2f}s"'
                   if moving else "")
         if place in (Location.WARD, Location.DELAYED):

@@ -16,8 +16,11 @@ LOG = logging.getLogger("carepath.app")
 
 @solara.component
 def Guarded(name: str, panel, *args, **kwargs):
-    """Render `panel(*args, **kwargs)` (a Solara component); on an error, one line instead."""
-    week = update_counter.get()
+    """Render `panel(*args, **kwargs)` (a Solara component); on an error, one line instead.
+
+    It does not subscribe to the week itself (peek): a panel that changes weekly redraws
+    on its own, and the sidebar's cards must not be rebuilt every week while playing."""
+    week = update_counter.peek()
     exception, clear = solara.use_exception()
 
     def retry_next_week():

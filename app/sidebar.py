@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import solara
-from mesa.visualization.utils import update_counter
 
 from app.exercises import EXERCISES
 from app.guard import Guarded
@@ -31,7 +30,6 @@ def SpeedCard(workshop: Workshop):
 
 @solara.component
 def ExercisesCard(workshop: Workshop):
-    update_counter.get()
     current = workshop.current_exercise()
     with solara.Card("Workshop exercises", margin=0):
         solara.Text("Each loads its settings into both worlds and puts its question on screen.",
@@ -58,8 +56,8 @@ def _explained_slider(control, value: float, on_value, explain: bool):
 
 @solara.component
 def LeversCard(workshop: Workshop):
-    """Presets, integration levers and context; they take effect when Reset is pressed."""
-    update_counter.get()
+    """Presets, integration levers and context; they take effect when Reset is pressed.
+    Not redrawn each week (no update_counter): it changes only with the settings."""
     settings = workshop.settings
     current: WorkshopSettings = settings.value
     seed_text = solara.use_reactive(str(current.seed))
