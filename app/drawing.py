@@ -319,7 +319,8 @@ def difference_chart(weeks: np.ndarray, difference: np.ndarray, band_low: np.nda
     if band_low is not None and len(band_low):
         values += [float(np.min(band_low)), float(np.max(band_high))]
     last_week = max(float(weeks[-1]) if len(weeks) else 1.0, 1.0)
-    axes = _Axes(640, 250, 84, 12, 12, 26, last_week, ticks(min(values), max(values), whole=not is_money))
+    # Drawn about 330-700 px wide: a 420-unit-wide picture keeps its 14-unit labels at 11-23 px.
+    axes = _Axes(420, 200, 74, 10, 10, 24, last_week, ticks(min(values), max(values), whole=not is_money))
     parts = [f'<svg viewBox="0 0 {axes.w} {axes.h}" xmlns="http://www.w3.org/2000/svg" role="img" '
              f'style="width:100%;height:100%;font-family:Roboto,Arial,sans-serif"><style>{CHART_CSS}</style>']
     if band_low is not None and band_weeks is not None and len(band_weeks):

@@ -46,6 +46,9 @@ PAGE_CSS = """
 .cp-charts { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 12px; }
 .cp-charts > div { flex: 1 1 280px; max-width: 380px; }
 .cp-panel-error { font-size: 14px; }
+.cp-exercise.v-btn { text-transform: none; letter-spacing: normal; height: auto !important; min-height: 30px;
+  white-space: normal; text-align: left; justify-content: flex-start; font-size: 15px; }
+.cp-exercise .v-btn__content { white-space: normal; flex: 1 1 auto; }
 /* the sidebar: narrower than Solara's 400 px, so the worlds get the room */
 .v-navigation-drawer { min-width: 300px !important; width: 300px !important; }
 /* Solara's "This website runs on Solara" badge must not cover the charts */
@@ -59,7 +62,7 @@ div:has(> b > a[href="https://solara.dev"]) { display: none !important; }
     grid-template-areas: "head" "siloed" "integrated" "story" "bottom"; }
   .cp-bottom { grid-template-columns: minmax(0, 1fr); }
   .cp-siloed .cp-fill, .cp-integrated .cp-fill { aspect-ratio: 600 / 404; }
-  .cp-difference .cp-fill { aspect-ratio: 640 / 250; }
+  .cp-difference .cp-fill { aspect-ratio: 420 / 200; }
   .cp-story-panel { max-height: 70vh; }
 }
 """

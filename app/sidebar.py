@@ -35,7 +35,7 @@ def ExercisesCard(workshop: Workshop):
         solara.Text("Each loads its settings into both worlds and puts its question on screen.",
                     style={"font-size": "13px", "color": "#555"})
         for exercise in EXERCISES:
-            solara.Button(exercise.title, text=True, small=True, style={"justify-content": "flex-start"},
+            solara.Button(exercise.title, text=True, classes=["cp-exercise"],
                           color="primary" if current is exercise else None,
                           on_click=lambda key=exercise.key: workshop.load_exercise(key))
         if current is not None:

@@ -112,7 +112,8 @@ def launch_chromium():
 class Session:
     """One browser session on the app, recording everything that went wrong in it."""
 
-    def __init__(self, browser, url: str, width: int = 1600, height: int = 1000, scale: float = 1):
+    def __init__(self, browser, url: str, width: int = 1600, height: int = 1000, scale: float = 1,
+                 week: int | None = 0):
         self.context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
         self.problems: list[str] = []
         self.context.route("**/*", self._only_local)
@@ -122,7 +123,7 @@ class Session:
             f"failed: {request.url} ({request.failure})"))
         self.page.on("response", lambda response: response.status >= 400 and self.problems.append(
             f"HTTP {response.status}: {response.url}"))
-        self.open(url)
+        self.open(url, week)
 
     def open(self, url: str, week: int | None = 0) -> None:
         self.page.goto(url)
