@@ -47,7 +47,10 @@ def WorldPanel(workshop: Workshop, snapshot: Snapshot, world: str):
     scales = (drawing.tally_scale([snapshot.states[w].tallies["delayed_bed_days"] for w in WORLDS]),
               drawing.tally_scale([snapshot.states[w].tallies["duplicate_visits"] for w in WORLDS],
                                   box=drawing.SECOND_VISITS))
-    move = min(0.6, max(0.15, workshop.pause_ms.value / 1000 * 0.8)) if workshop.playing.value else 0.6
+    # Glide on Step and at calm speeds; when playing fast nobody can follow a dot, and the
+    # browser's repainting would only slow the weeks down.
+    pause = workshop.pause_ms.value
+    move = 0.5 if not workshop.playing.value else (min(0.5, pause / 1000 * 0.8) if pause >= 300 else 0.0)
     picture = drawing.people_map(state.places, state.second_visit_age, workshop.followed.value,
                                  previous_places=state.previous_places, move_seconds=move, scales=scales,
                                  delayed_bed_days=state.tallies["delayed_bed_days"],

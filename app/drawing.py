@@ -99,7 +99,7 @@ def layout(places: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def people_map(places: np.ndarray, second_visit_age: np.ndarray, followed: int | None = None, *,
-               previous_places: np.ndarray | None = None, move_seconds: float = 0.6,
+               previous_places: np.ndarray | None = None, move_seconds: float = 0.5,
                delayed_bed_days: float = 0, second_visits: float = 0, scales: tuple[int, int] = (1, 1)) -> str:
     """An SVG of everyone's place (a dot per person, a bed per hospital patient) and of the
     waste so far (a square per delayed bed day, a mark per second visit).
@@ -109,7 +109,7 @@ def people_map(places: np.ndarray, second_visit_age: np.ndarray, followed: int |
         second_visit_age: weeks since each person's last duplicate visit, -1 if none recent.
         followed: a person id to ring in black.
         previous_places: last week's places; whoever was drawn elsewhere glides from there
-            (a CSS animation of `move_seconds`, so the room sees people move).
+            (a CSS animation of `move_seconds`, so the room sees people move; 0: no gliding).
         delayed_bed_days, second_visits: running totals, drawn as squares and marks.
         scales: days per square and visits per mark (shared by both worlds so they compare).
     """
@@ -121,8 +121,10 @@ def people_map(places: np.ndarray, second_visit_age: np.ndarray, followed: int |
     treated, waiting = int((places == Location.WARD).sum()), int((places == Location.DELAYED).sum())
     parts.append(_box(*BEDS, f"Hospital {treated + waiting} ({waiting} could leave)"))
     x, y, size = layout(places)
-    # Only people who changed place glide (from last week's spot); animating everyone whose
-    # dot shifted a little cost the browser about a second a week for no meaning.
+    # Only people who changed place glide (from last week's spot), and not the week's GP
+    # visitors going to and from home: the moves a room should see (to A&E, into a bed,
+    # home with care, into a care home) stay visible, and the browser repaints a few dozen
+    # moving dots, not hundreds (animating every shifted dot cost about a second a week).
     moved = np.zeros(len(places), bool)
     px, py = x, y
     if previous_places is not None and len(previous_places):
@@ -130,11 +132,12 @@ def people_map(places: np.ndarray, second_visit_age: np.ndarray, followed: int |
         grown = len(places) - len(previous_places)
         px, py = (np.concatenate([a, np.full(grown, np.nan)]) for a in (px, py))
         before = np.concatenate([previous_places, np.full(grown, -1)])
-        moved = (before != places) & ~np.isnan(px)
+        routine = np.isin(before, (Location.HOME, Location.GP)) & np.isin(places, (Location.HOME, Location.GP))
+        moved = (before != places) & ~routine & ~np.isnan(px)
     for pid in np.flatnonzero(~np.isnan(x)):
         place = Location(places[pid])
         dx, dy = px[pid] - x[pid], py[pid] - y[pid]
-        moving = moved[pid]
+        moving = moved[pid] and move_seconds > 0
         motion = (f' class="mv" style="--dx:{dx:.1f}px;--dy:{dy:.1f}px;--t:{move_seconds:.2f}s"'
                   if moving else "")
         if place in (Location.WARD, Location.DELAYED):

@@ -7,8 +7,6 @@ The server and browser set-up is shared with the other browser tests
 """
 from __future__ import annotations
 
-import statistics
-
 import pytest
 from playwright.sync_api import expect
 
@@ -48,7 +46,7 @@ def test_twin_worlds_in_a_real_browser(server, browser):
     first.screenshot("app-after-steps.png")
     (ARTIFACTS / "app-step-times.txt").write_text(
         "seconds from pressing Step to both worlds redrawn: " + ", ".join(f"{t:.3f}" for t in times) + "\n")
-    assert statistics.median(times) < 1.0, times
+    # How long a Step takes is measured by benchmarks/bench_app.py --browser, not asserted here.
 
     # Play runs both worlds on by themselves until paused.
     first.page.get_by_role("button", name="\u25b6", exact=True).click()

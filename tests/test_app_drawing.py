@@ -45,3 +45,10 @@ def test_identical_worlds_still_show_two_lines():
     weeks = np.arange(5)
     svg = drawing.line_chart("A&E", weeks, {"siloed": weeks * 1.0, "integrated": weeks * 1.0}, False)
     assert svg.count("<polyline") == 2 and "stroke-dasharray" in svg
+
+
+def test_a_routine_gp_visit_does_not_glide_but_a_trip_to_a_and_e_does():
+    before = np.array([Location.HOME, Location.HOME, Location.GP], dtype=np.int8)
+    after = np.array([Location.GP, Location.AE, Location.HOME], dtype=np.int8)
+    svg = drawing.people_map(after, np.full(3, -1), previous_places=before)
+    assert svg.count('class="mv"') == 1
