@@ -276,14 +276,17 @@ def RunningTotals(snapshot: Snapshot):
 def use_band(settings) -> Band:
     """The noise band for these settings, refreshed as each background run finishes."""
     finished = solara.use_reactive(0)
-    futures = solara.use_memo(lambda: BANDS.start(settings), [settings])
+    band = BANDS.band(settings)  # also queues the runs again if they were cancelled or lost
 
     def watch():
-        for _ in concurrent.futures.as_completed(futures):
+        """Redraw as each run finishes (a paused page has no weekly redraw to show it).
+        It only waits; it never queues runs, so a page that moved on to other settings does
+        not keep the old ones alive."""
+        for _ in concurrent.futures.as_completed(BANDS.start(settings)):
             finished.set(finished.value + 1)
 
     solara.use_thread(watch, dependencies=[settings])
-    return BANDS.band(settings)
+    return band
 
 
 @solara.component

@@ -20,6 +20,7 @@ import atexit
 import multiprocessing
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,19 +100,47 @@ class NoiseBands:
         return self._executor
 
     def start(self, settings: WorkshopSettings) -> list[Future]:
-        """Queue the replications for these settings (once); return their futures."""
+        """Queue the replications for these settings (once); return their futures.
+
+        Settings looked at now go first: runs still waiting for settings nobody is looking
+        at are cancelled (and queued again if someone comes back to them). A worker that
+        died (killed, out of memory) gets the pool rebuilt and its runs queued again, so
+        the band comes late rather than never, and the page never breaks over it."""
         with self._lock:
-            if settings not in self._runs:
-                pool = self._pool()
-                self._runs[settings] = [pool.submit(replication, settings, seed)
-                                        for seed in replication_seeds(settings.seed, self.replications)]
-            return self._runs[settings]
+            for other, futures in self._runs.items():
+                if other != settings:
+                    for future in futures:
+                        future.cancel()  # only succeeds for runs not yet started
+            futures = self._runs.get(settings)
+            if futures is None or any(self._lost(f) for f in futures):
+                seeds = replication_seeds(settings.seed, self.replications)
+                futures = [f if futures is not None and not self._lost(f) else self._submit(settings, seed)
+                           for f, seed in zip(futures or [None] * len(seeds), seeds)]
+                self._runs[settings] = futures
+            return futures
+
+    @staticmethod
+    def _lost(future: Future | None) -> bool:
+        if future is None or future.cancelled():
+            return True
+        return future.done() and isinstance(future.exception(), BrokenProcessPool)
+
+    def _submit(self, settings: WorkshopSettings, seed: int) -> Future:
+        try:
+            return self._pool().submit(replication, settings, seed)
+        except BrokenProcessPool:
+            self._executor = None  # a worker died: start a new pool
+            return self._pool().submit(replication, settings, seed)
 
     def band(self, settings: WorkshopSettings) -> Band:
         """The band from the runs finished so far (low/high None before the first)."""
-        futures = self.start(settings)
-        done = [f.result() for f in futures if f.done() and not f.cancelled() and not f.exception()]
-        failed = [f.exception() for f in futures if f.done() and not f.cancelled() and f.exception()]
+        try:
+            futures = self.start(settings)
+        except Exception as problem:  # noqa: BLE001 - no band is a line on screen, not a broken page
+            return Band(0, self.replications, None, None, f"{type(problem).__name__}: {problem}")
+        finished = [f for f in futures if f.done() and not f.cancelled()]
+        done = [f.result() for f in finished if not f.exception()]
+        failed = [f.exception() for f in finished if f.exception()]
         problem = f"{type(failed[0]).__name__}: {failed[0]}" if failed else ""
         if not done:
             return Band(0, self.replications, None, None, problem)

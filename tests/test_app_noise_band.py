@@ -59,3 +59,38 @@ def test_background_runs_in_a_worker_process_give_the_band():
     assert band.complete and band.runs == 2 and not band.failed
     assert not band.low.any() and not band.high.any()
     assert bands.start(settings) is bands.start(settings)  # computed once per settings
+
+
+@pytest.mark.slow
+def test_a_killed_worker_delays_the_band_but_never_breaks_it():
+    """A background worker that dies (killed, out of memory) once broke the whole page."""
+    import os
+    import signal
+
+    bands = NoiseBands(workers=1, replications=2)
+    settings = WorkshopSettings.from_preset("siloed", patients=60)
+    first = bands.start(settings)
+    bands._executor.submit(os.getpid).result(timeout=120)  # the worker is up
+    for pid in list(bands._executor._processes):
+        os.kill(pid, signal.SIGKILL)
+    for future in first:
+        try:
+            future.result(timeout=120)
+        except Exception:  # noqa: BLE001 - the broken pool is what this test is about
+            pass
+    band = bands.band(settings)  # must not raise; queues the lost runs again
+    for future in bands.start(settings):
+        future.result(timeout=120)
+    band = bands.band(settings)
+    assert band.complete and not band.failed
+
+
+@pytest.mark.slow
+def test_switching_settings_cancels_runs_nobody_waits_for():
+    bands = NoiseBands(workers=1, replications=3)
+    first = bands.start(WorkshopSettings.from_preset("siloed", patients=60, seed=1))
+    second = bands.start(WorkshopSettings.from_preset("siloed", patients=60, seed=2))
+    assert any(f.cancelled() for f in first)
+    for future in second:
+        future.result(timeout=120)
+    bands._executor.shutdown(cancel_futures=True)
