@@ -21,11 +21,11 @@ from app.workshop import SPEEDS_MS, Workshop
 def SpeedCard(workshop: Workshop):
     """How fast Play goes (the buttons themselves sit above the maps)."""
     pause = workshop.pause_ms.value
-    words = "as fast as it goes" if pause == 0 else f"a week every {pause / 1000:.2g} s"
+    words = f"a week every {pause / 1000:.2g} s" + (" (fastest)" if pause <= SPEEDS_MS[0] else "")
     with solara.Card("Speed", margin=0):
         solara.SliderInt(f"While playing: {words}", value=SPEEDS_MS[1] - pause, min=0,
                          max=SPEEDS_MS[1] - SPEEDS_MS[0], step=50, thumb_label=False,
-                         on_value=lambda v: workshop.pause_ms.set(SPEEDS_MS[1] - v))
+                         on_value=lambda v: workshop.pause_ms.set(SPEEDS_MS[1] - v))  # right = faster
 
 
 @solara.component

@@ -12,6 +12,7 @@ never the live worlds.
 """
 from __future__ import annotations
 
+import copy
 import threading
 from dataclasses import dataclass
 
@@ -39,6 +40,7 @@ METRICS = (
     ("cost_total", "Total cost", True),
 )
 RECENT_WEEKS = 4  # how long a "second visitor" mark stays on a person
+CHECKPOINT_WEEKS = 13  # a copy of both worlds every quarter, so "Week back" replays at most 13 weeks
 WEEKS_PER_YEAR = 52
 
 
@@ -101,6 +103,7 @@ class TwinWorlds(mesa.Model):
         super().__init__(rng=settings.seed)
         self.settings: WorkshopSettings = settings
         self._lock = threading.RLock()
+        self._checkpoints: dict[int, dict] = {}
         self.worlds: dict[str, mesa.Model] = {}
         for world in WORLDS:
             self.worlds[world] = build_model(settings.preset, patients=settings.patients, seed=settings.seed,
@@ -147,6 +150,37 @@ class TwinWorlds(mesa.Model):
             world.step()
         self._observe()
         self.datacollector.collect(self)
+        if self.week % CHECKPOINT_WEEKS == 0:
+            self._checkpoints[self.week] = self._copy_state()
+
+    # What a checkpoint holds: the worlds and what the app remembers about them.
+    _CHECKPOINTED = ("worlds", "_events", "_event_chunks", "_last_second_visit", "_states")
+
+    def _copy_state(self) -> dict:
+        state = {name: getattr(self, name) for name in self._CHECKPOINTED}
+        state["model_vars"] = self.datacollector.model_vars
+        return copy.deepcopy(state)
+
+    def rewound(self, week: int) -> "TwinWorlds":
+        """These worlds as they were at `week` (earlier than now): a copy from the last
+        quarterly checkpoint, run on; the same numbers as rebuilding from week 0
+        (`at_week`), without replaying years of weeks while the room waits."""
+        with self._lock:
+            base = max((w for w in self._checkpoints if w <= week), default=None)
+            if base is None:
+                return TwinWorlds.at_week(self.settings, week)
+            state = copy.deepcopy(self._checkpoints[base])
+            checkpoints = {w: c for w, c in self._checkpoints.items() if w <= base}
+        twins = TwinWorlds.__new__(TwinWorlds)
+        mesa.Model.__init__(twins, rng=self.settings.seed)
+        twins.settings, twins._lock, twins._checkpoints = self.settings, threading.RLock(), checkpoints
+        for name in self._CHECKPOINTED:
+            setattr(twins, name, state[name])
+        twins.datacollector = DataCollector(model_reporters={
+            f"{world}:{key}": self._reporter(world, key) for world in WORLDS for key, _, _ in METRICS})
+        twins.datacollector.model_vars = state["model_vars"]
+        twins.run_to(week)
+        return twins
 
     @property
     def week(self) -> int:

@@ -21,7 +21,10 @@ from app.twin_worlds import WEEKS_PER_YEAR, TwinWorlds
 
 LOG = logging.getLogger("carepath.app")
 LONG_RUN_WEEKS = 5 * WEEKS_PER_YEAR
-SPEEDS_MS = (0, 1000)  # fastest and slowest pause between weeks while playing
+# Fastest and slowest pause between weeks while playing. Not zero: a week's redraw must
+# finish before the next week starts, or a click elsewhere on the page never sees the page
+# settle (Solara stops with "too many renders").
+SPEEDS_MS = (100, 1000)
 
 
 class Workshop:
@@ -70,11 +73,11 @@ class Workshop:
         force_update()
 
     def step_back(self) -> None:
-        """A week back: the same worlds rebuilt and rerun to last week (same numbers)."""
+        """A week back: last week's worlds again (same numbers), from the nearest checkpoint."""
         self.playing.set(False)
         week = self.snapshot.week
         if week > 0:
-            self._show(TwinWorlds.at_week(self.running, week - 1))
+            self._show(self.model.value.rewound(week - 1))
 
     def jump_to(self, week: int = LONG_RUN_WEEKS) -> None:
         """Run on, with the same settings, to `week` (year 5 by default)."""
@@ -86,6 +89,9 @@ class Workshop:
     def reset(self) -> None:
         """Both worlds rebuilt at week 0 from what the controls say now."""
         self.playing.set(False)
+        exercise = self.current_exercise()
+        if exercise is not None and exercise.settings() != self.settings.value:
+            self.exercise.set(None)  # its question no longer fits what is on screen
         self._show(TwinWorlds(self.settings.value))
 
     def load_exercise(self, key: str) -> None:
@@ -105,7 +111,7 @@ class Workshop:
         """Step while playing, pausing `pause_ms` between weeks; stop on the first error with
         a one-line message (and the traceback in the server log)."""
         while self.playing.value:
-            time.sleep(self.pause_ms.value / 1000)
+            time.sleep(max(self.pause_ms.value, SPEEDS_MS[0]) / 1000)
             if not self.playing.value:
                 break
             try:

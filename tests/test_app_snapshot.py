@@ -75,3 +75,19 @@ def test_the_story_from_copied_events_matches_the_model_event_log():
     rows = frame[(frame["person_id"] == busiest) & ~((frame["event"] == "entry") & (frame["day"] == 0))]
     assert len(story) == len(rows)
     assert [int(line.split(":")[0].split()[1]) for line in story] == rows["day"].tolist()
+
+
+def test_a_week_back_from_a_checkpoint_gives_the_numbers_of_a_rebuild():
+    settings = WorkshopSettings.from_preset(patients=150, seed=5)
+    twins = TwinWorlds.at_week(settings, 30)
+    back = twins.rewound(28)  # from the week-26 checkpoint
+    rebuilt = TwinWorlds.at_week(settings, 28)
+    assert back.week == 28
+    for world in WORLDS:
+        assert back.states[world].tallies == rebuilt.states[world].tallies
+        assert np.array_equal(back.states[world].places, rebuilt.states[world].places)
+    assert back.person_story("siloed", 4) == rebuilt.person_story("siloed", 4)
+    back.step()
+    twins_again = TwinWorlds.at_week(settings, 29)
+    assert back.states["siloed"].tallies == twins_again.states["siloed"].tallies
+    assert twins.week == 30  # the original is untouched

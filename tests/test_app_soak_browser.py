@@ -69,8 +69,9 @@ class Rough:
 
     def exercise(self, title: str):
         self.page.get_by_role("button", name=title).click()
-        self.page.wait_for_selector("[data-exercise]", timeout=60_000)
-        self.page.get_by_role("button", name="Reveal what it shows").click()
+        self.page.locator("[data-exercise]", has_text=title).wait_for(timeout=60_000)
+        self.page.get_by_role("button", name="Reveal what it shows").click(timeout=60_000)
+        self.page.locator("[data-reveal]").wait_for(timeout=30_000)
         self.check(f"exercise {title}")
 
 
@@ -80,6 +81,20 @@ def test_three_minutes_of_rough_use_never_break_the_page(server, browser):
     presets = itertools.cycle(["austerity_pooled", "siloed", "integrated", "dementia_pathway"])
     exercises = itertools.cycle(["2. Joint assessment alone", "3. Discharge to assess", "1. The same world twice"])
     start = time.monotonic()
+    rounds = 0
+    try:
+        rounds = rough_rounds(session, rough, presets, exercises, start)
+    finally:
+        session.screenshot("app-soak-end.png")
+        (ARTIFACTS / "app-soak-actions.txt").write_text(f"{rounds} rounds, {len(rough.log)} actions\n"
+                                                        + "\n".join(rough.log) + "\n")
+    problems = session.problems + server.problems()
+    assert not problems, "\n".join(problems)
+    assert rounds >= 3
+
+
+def rough_rounds(session, rough, presets, exercises, start) -> int:
+    """Rounds of rough use until SOAK_SECONDS have passed; returns how many."""
     rounds = 0
     while time.monotonic() - start < SOAK_SECONDS:
         rough.follow("Anyone")
@@ -100,9 +115,4 @@ def test_three_minutes_of_rough_use_never_break_the_page(server, browser):
             session.wait_for_week(260, timeout=120_000)
             rough.check("jump to year 5")
         rounds += 1
-    session.screenshot("app-soak-end.png")
-    (ARTIFACTS / "app-soak-actions.txt").write_text(f"{rounds} rounds, {len(rough.log)} actions\n"
-                                                    + "\n".join(rough.log) + "\n")
-    problems = session.problems + server.problems()
-    assert not problems, "\n".join(problems)
-    assert rounds >= 3
+    return rounds
