@@ -4,11 +4,13 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+import pytest
 
 from app.settings import WorkshopSettings
 from app.twin_worlds import WORLDS, TwinWorlds
 
 
+@pytest.mark.slow
 def test_reading_while_another_thread_plays_never_sees_a_half_written_week():
     """The bug that broke the page: a story read from the event log while the play loop
     appended to it. Here a thread plays flat out while this one reads every snapshot."""
@@ -77,6 +79,7 @@ def test_the_story_from_copied_events_matches_the_model_event_log():
     assert [int(line.split(":")[0].split()[1]) for line in story] == rows["day"].tolist()
 
 
+@pytest.mark.slow
 def test_a_week_back_from_a_checkpoint_gives_the_numbers_of_a_rebuild():
     settings = WorkshopSettings.from_preset(patients=150, seed=5)
     twins = TwinWorlds.at_week(settings, 30)
