@@ -293,7 +293,7 @@ def line_chart(title: str, weeks: np.ndarray, lines: dict[str, np.ndarray], is_m
     lines still show as two), weeks along the bottom."""
     top_value = max([float(np.max(v)) for v in lines.values() if len(v)] + [0.0])
     axes = _Axes(320, 180, 62, 10, 28, 24, weeks[-1] if len(weeks) else 1,
-                 ticks(0.0, top_value, whole=not is_money))
+                 ticks(0.0, top_value, whole=True))  # pounds and people: whole numbers
     parts = [f'<svg viewBox="0 0 {axes.w} {axes.h}" xmlns="http://www.w3.org/2000/svg" '
              f'style="width:100%;height:auto;font-family:Roboto,Arial,sans-serif"><style>{CHART_CSS}</style>',
              f'<text x="4" y="18" class="h">{escape(title)}</text>', axes.grid(_value_label(is_money))]
@@ -323,7 +323,7 @@ def difference_chart(weeks: np.ndarray, difference: np.ndarray, band_low: np.nda
         values += [float(np.min(band_low)), float(np.max(band_high))]
     last_week = max(float(weeks[-1]) if len(weeks) else 1.0, 1.0)
     # Drawn about 330-700 px wide: a 420-unit-wide picture keeps its 14-unit labels at 11-23 px.
-    axes = _Axes(420, 200, 74, 10, 10, 24, last_week, ticks(min(values), max(values), whole=not is_money))
+    axes = _Axes(420, 200, 74, 10, 10, 24, last_week, ticks(min(values), max(values), whole=True))  # pounds and people: whole
     parts = [f'<svg viewBox="0 0 {axes.w} {axes.h}" xmlns="http://www.w3.org/2000/svg" role="img" '
              f'style="width:100%;height:100%;font-family:Roboto,Arial,sans-serif"><style>{CHART_CSS}</style>']
     if band_low is not None and band_weeks is not None and len(band_weeks):
