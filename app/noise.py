@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
+import signal
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -81,6 +84,20 @@ class Band:
         return "chance"
 
 
+def _worker_start(parent: int) -> None:
+    """In each worker: die with the app. A worker started from one of the server's threads
+    inherits that thread's blocked signals, so it ignored the server's SIGTERM and lived on,
+    computing, after the app stopped; unblock them, and leave if the app is gone."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+
+    def watch_parent():
+        while os.getppid() == parent:
+            time.sleep(2)
+        os._exit(0)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
+
+
 class NoiseBands:
     """Background replications per settings, computed once and kept for the session's life
     (going back to earlier settings shows their band at once)."""
@@ -95,7 +112,8 @@ class NoiseBands:
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             # spawn: the app server runs threads, and forking a threaded process is unsafe
-            self._executor = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"))
+            self._executor = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_worker_start, initargs=(os.getpid(),))
             atexit.register(self._executor.shutdown, wait=False, cancel_futures=True)
         return self._executor
 

@@ -94,3 +94,43 @@ def test_switching_settings_cancels_runs_nobody_waits_for():
     for future in second:
         future.result(timeout=120)
     bands._executor.shutdown(cancel_futures=True)
+
+
+@pytest.mark.slow
+def test_background_workers_stop_when_the_app_stops():
+    """Workers must not outlive the app (they once ignored its SIGTERM and kept computing)."""
+    import subprocess
+    import sys
+    import time
+
+    script = ("import time\n"
+              "from app.noise import NoiseBands\nfrom app.settings import WorkshopSettings\n"
+              "if __name__ == '__main__':\n"
+              "    bands = NoiseBands(workers=1, replications=4)\n"
+              "    bands.start(WorkshopSettings.from_preset('integrated', patients=500))\n"
+              "    print(list(bands._executor._processes), flush=True)\n"
+              "    time.sleep(600)\n")
+    app = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    workers = eval(app.stdout.readline())
+    app.kill()  # the hardest stop: no clean-up code runs
+    app.wait()
+    deadline = time.monotonic() + 30
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(1)
+        alive = [pid for pid in workers if _running(pid)]
+    assert not alive
+
+
+def _running(pid: int) -> bool:
+    import os
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+    finally:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
