@@ -40,7 +40,10 @@ def add_cli(subparsers) -> None:
     """Register the `app` subcommand on carepath's subparsers."""
     app = subparsers.add_parser(
         "app", help="open the workshop app: siloed and integrated worlds side by side in the browser",
-        description="Serve the workshop app (two worlds, same people, side by side). Works offline.")
+        description="Serve the workshop app (two worlds, same people, side by side). Works offline.",
+        epilog="Each browser tab's session (settings, week, followed person) is kept under the ?session= id "
+               "in its address, in $CAREPATH_APP_STATE or ~/.local/state/carepath/app-sessions; reopen the "
+               "address to get it back. The facilitator's guide is docs/app.md.")
     app.add_argument("--port", type=port_number, default=8765,
                      help="port to serve on (default 8765; 0 picks a free one); one in use is refused")
     app.add_argument("--host", default="127.0.0.1",

@@ -1,11 +1,14 @@
-"""The page's parts as Solara components: the two worlds, the tallies, the levers, one person.
+"""The main area's panels as Solara components: both worlds, the followed person's story,
+the tallies, the difference chart with its noise band, and the running totals.
 
-Every component that shows the model calls `update_counter.get()`, Mesa's signal that a
-step happened; without it SolaraViz's Step would not redraw it (MESA_NOTES.md).
+Every panel draws one `Snapshot` (never the live worlds), handed down by `WorkshopView`,
+the only component that listens to `update_counter` (Mesa's signal that a week passed).
+Each panel is wrapped in `Guarded`, so a failure in one shows a line there and leaves the
+others working.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+import concurrent.futures
 from html import escape
 
 import numpy as np
@@ -13,107 +16,134 @@ import solara
 from mesa.visualization.utils import update_counter
 
 from app import drawing
-from app.settings import (AUSTERITY, LEVERS, REACH_CHOICES, SeedError, WorkshopSettings, parse_seed,
-                          presets)
-from app.twin_worlds import METRICS, WORLDS, TwinWorlds
+from app.guard import Guarded
+from app.noise import BANDS, HORIZON_WEEKS, Band
+from app.page_style import PAGE_CSS
+from app.settings import POPULATIONS
+from app.twin_worlds import METRICS, WORLDS, Snapshot
+from app.workshop import LONG_RUN_WEEKS, Workshop
 from model.population import Location
 
 TITLES = {"siloed": "Siloed", "integrated": "Integrated"}
-SUBTITLES = {"siloed": "each organisation assesses and plans for itself",
-             "integrated": "the levers as set on the left"}
-PAGE_CSS = """
-.cp-world h3 { margin: 0 0 4px 0; font-weight: 500; }
-.cp-table { border-collapse: collapse; width: 100%; font-size: 15px; }
-.cp-table th, .cp-table td { padding: 4px 10px; border-bottom: 1px solid #e0e0e0; text-align: right; }
-.cp-table th:first-child, .cp-table td:first-child { text-align: left; }
-.cp-better { color: #1a7f37; font-weight: 500; }
-.cp-worse { color: #b42318; font-weight: 500; }
-.cp-charts { display: flex; flex-wrap: wrap; gap: 8px; }
-.cp-charts > div { flex: 1 1 260px; max-width: 340px; }
-.cp-story { max-height: 320px; overflow-y: auto; font-size: 14px; margin: 0; padding-left: 22px; }
-.cp-story li { margin-bottom: 2px; }
-/* SolaraViz's "Model Parameters" card is empty here: the levers have their own cards */
-.v-card:has(> .v-card__text > .v-sheet:empty:only-child) { display: none; }
-"""
+SUBTITLES = {"siloed": "each organisation for itself", "integrated": "the levers as set"}
+METRIC_LABELS = {key: label for key, label, _ in METRICS}
+# Shorter names for the tallies table, so it fits beside the chart at 1280 px.
+SHORT_LABELS = {"duplicate_visits": "Second visits", "emergency_admissions": "Admissions",
+                "delayed_bed_days": "Delayed bed days", "ae_attendances": "A&E visits",
+                "sent_home_no_bed": "Sent home: no bed", "cost_nhs": "NHS cost", "cost_council": "Council cost",
+                "cost_total": "Total cost"}
+IS_MONEY = {key: money for key, _, money in METRICS}
 
 
 def _world_title(world: str) -> str:
-    colour = drawing.WORLD_COLOURS[world]
-    return (f'<h3 style="color:{colour}">{TITLES[world]} world'
-            f'<span style="font-size:13px;color:#666;font-weight:400"> \u2014 {SUBTITLES[world]}</span></h3>')
+    return (f'<div class="cp-title" style="color:{drawing.WORLD_COLOURS[world]}">{TITLES[world]} world'
+            f'<span class="cp-sub"> \u2014 {SUBTITLES[world]}</span></div>')
 
 
 @solara.component
-def WorldPanel(model: TwinWorlds, world: str, followed: int | None, scales: tuple[int, int]):
-    """One world's people map and a sentence on what happened this week."""
-    update_counter.get()
-    state = model.states[world]
-    waiting = int((state.places == Location.DELAYED).sum())
-    in_beds = waiting + int((state.places == Location.WARD).sum())
-    seconds = state.second_visits_this_week
-    week_line = (f"This week: {seconds} second visit{'s' if seconds != 1 else ''} for the same assessment; "
-                 f"{waiting} of {in_beds} hospital beds held by people well enough to leave.")
-    with solara.Column(classes=["cp-world"], style={"min-width": "0"}):
-        solara.HTML(tag="div", unsafe_innerHTML=_world_title(world))
-        picture = drawing.people_map(state.places, state.second_visit_age, followed, scales=scales,
-                                     delayed_bed_days=state.tallies["delayed_bed_days"],
-                                     second_visits=state.tallies["duplicate_visits"])
+def WorldPanel(workshop: Workshop, snapshot: Snapshot, world: str):
+    """One world's people map, its dots gliding from last week's places."""
+    state = snapshot.states[world]
+    scales = (drawing.tally_scale([snapshot.states[w].tallies["delayed_bed_days"] for w in WORLDS]),
+              drawing.tally_scale([snapshot.states[w].tallies["duplicate_visits"] for w in WORLDS],
+                                  box=drawing.SECOND_VISITS))
+    # Glide on Step and at calm speeds; when playing fast nobody can follow a dot, and the
+    # browser's repainting would only slow the weeks down.
+    pause = workshop.pause_ms.value
+    move = 0.5 if not workshop.playing.value else (min(0.5, pause / 1000 * 0.8) if pause >= 300 else 0.0)
+    picture = drawing.people_map(state.places, state.second_visit_age, workshop.followed.value,
+                                 previous_places=state.previous_places, move_seconds=move, scales=scales,
+                                 delayed_bed_days=state.tallies["delayed_bed_days"],
+                                 second_visits=state.tallies["duplicate_visits"])
+    solara.HTML(tag="div", unsafe_innerHTML=_world_title(world))
+    with solara.Div(classes=["cp-fill"]):
         solara.HTML(tag="div", unsafe_innerHTML=picture, attributes={"data-world-map": world})
-        solara.Text(week_line, style={"font-size": "14px"})
 
 
-def _difference(key: str, siloed: float, integrated: float, is_money: bool) -> str:
+def _verdict_text(band: Band, metric: int, week: int, diff: float) -> tuple[str, str]:
+    """(css class, words) for a difference given the background runs."""
+    if week > HORIZON_WEEKS:
+        return "cp-chance", "no band after year 5"
+    if band.failed:
+        return "cp-chance", "no band: a background run failed"
+    verdict = band.verdict(metric, week)
+    if verdict == "pending":
+        return "cp-chance", f"checking chance {band.runs}/{band.planned}"
+    if (verdict == "lower" and diff < 0) or (verdict == "higher" and diff > 0):
+        return ("cp-better" if diff < 0 else "cp-worse"), ""
+    return "cp-chance", "could be chance"
+
+
+def _difference(band: Band, metric: int, week: int, siloed: float, integrated: float, is_money: bool) -> str:
     diff = integrated - siloed
     if abs(diff) < 0.5:
-        return "same"
+        return '<span class="cp-chance" data-verdict="same">same</span>'
     text = drawing.money(abs(diff)) if is_money else f"{abs(diff):,.0f}"
     share = ""
     if siloed:
         ratio = abs(diff) / siloed
         share = f" ({ratio:.0%})" if ratio >= 0.005 else " (<1%)"
-    word, css = ("fewer", "cp-better") if diff < 0 else ("more", "cp-worse")
-    if is_money:
-        word = "less" if diff < 0 else "more"
-    return f'<span class="{css}">{text} {word}{share}</span>'
+    word = ("less" if diff < 0 else "more") if is_money else ("fewer" if diff < 0 else "more")
+    css, note = _verdict_text(band, metric, week, diff)
+    note_html = f' <span class="cp-note">\u00b7 {note}</span>' if note else ""
+    return f'<span class="{css}" data-verdict="{css[3:]}">{text} {word}{share}</span>{note_html}'
 
 
 @solara.component
-def TalliesTable(model: TwinWorlds):
-    """Running totals for both worlds and the difference integration makes."""
-    update_counter.get()
+def TalliesPanel(snapshot: Snapshot, band: Band):
+    """Running totals for both worlds and the difference integration makes, coloured only
+    when every background run puts it on the same side of zero."""
     rows = []
-    for key, label, is_money in METRICS:
-        values = {w: model.states[w].tallies[key] for w in WORLDS}
+    for index, (key, label, is_money) in enumerate(METRICS):
+        values = {w: snapshot.states[w].tallies[key] for w in WORLDS}
         cells = "".join(
             f'<td data-world="{w}" data-metric="{key}" data-value="{values[w]:.2f}">'
             f'{drawing.money(values[w]) if is_money else f"{values[w]:,.0f}"}</td>' for w in WORLDS)
-        rows.append(f"<tr><td>{label}</td>{cells}"
-                    f"<td>{_difference(key, values['siloed'], values['integrated'], is_money)}</td></tr>")
+        verdict = _difference(band, index, snapshot.week, values["siloed"], values["integrated"], is_money)
+        rows.append(f'<tr><td title="{label}">{SHORT_LABELS.get(key, label)}</td>{cells}'
+                    f'<td data-difference="{key}" style="text-align:left">{verdict}</td></tr>')
     head = "".join(f'<th style="color:{drawing.WORLD_COLOURS[w]}">{TITLES[w]}</th>' for w in WORLDS)
     solara.HTML(tag="div", unsafe_innerHTML=(
-        f'<table class="cp-table" data-week="{model.week}"><tr><th>So far (week {model.week})</th>{head}'
-        f"<th>Integrated vs siloed</th></tr>{''.join(rows)}</table>"))
+        f'<table class="cp-table" data-week="{snapshot.week}"><tr><th>So far</th>{head}'
+        f'<th style="text-align:left">Difference</th></tr>{"".join(rows)}</table>'
+        '<div class="cp-note">Green or red only when all the background runs agree on the direction; '
+        "grey: could be chance.</div>"))
 
 
 @solara.component
-def TallyCharts(model: TwinWorlds):
-    """Running totals week by week, one small chart per tally, a line per world."""
-    update_counter.get()
-    history = model.history()
+def DifferencePanel(workshop: Workshop, snapshot: Snapshot, band: Band):
+    """Integrated minus siloed, week by week, over the band of the background runs."""
+    key = workshop.metric.value
+    index = [k for k, _, _ in METRICS].index(key)
+    history = snapshot.history
     weeks = np.arange(len(history))
-    charts = []
-    for key, label, is_money in METRICS:
-        if key == "cost_total":
-            continue
-        lines = {w: history[f"{w}:{key}"].to_numpy() for w in WORLDS}
-        charts.append(f"<div>{drawing.line_chart(label, weeks, lines, is_money)}</div>")
-    solara.HTML(tag="div", unsafe_innerHTML=f'<div class="cp-charts">{"".join(charts)}</div>')
+    difference = (history[f"integrated:{key}"] - history[f"siloed:{key}"]).to_numpy()
+    shown = min(snapshot.week, HORIZON_WEEKS)
+    low = high = band_weeks = None
+    if band.low is not None:
+        band_weeks = np.arange(shown + 1)
+        low, high = band.low[index, :shown + 1], band.high[index, :shown + 1]
+    with solara.Row(style={"align-items": "center", "gap": "8px", "flex-wrap": "nowrap"}):
+        solara.HTML(tag="span", unsafe_innerHTML=(
+            '<span class="cp-title" style="white-space:nowrap">Integrated minus siloed:</span>'))
+        solara.Select("", value=METRIC_LABELS[key], values=list(METRIC_LABELS.values()), dense=True,
+                      on_value=lambda label: workshop.metric.set(
+                          next(k for k, v in METRIC_LABELS.items() if v == label)),
+                      style={"max-width": "240px", "margin": "0", "padding": "0"}, classes=["cp-metric"])
+    runs = (f"grey band: {band.runs} other run{'s' if band.runs != 1 else ''} of these settings"
+            if band.runs else "grey band: other runs under way\u2026")
+    if band.runs and not band.complete:
+        runs += f" ({band.runs} of {band.planned} done)"
+    solara.HTML(tag="div", unsafe_innerHTML=(
+        f'<span class="cp-note">Running total so far. Below zero: integration has less; {runs}.</span>'))
+    with solara.Div(classes=["cp-fill"]):
+        solara.HTML(tag="div", unsafe_innerHTML=drawing.difference_chart(
+            weeks, difference, low, high, IS_MONEY[key], band_weeks), attributes={"data-difference-chart": key})
 
 
-def _pick(model: TwinWorlds, kind: str) -> int | None:
+def _pick(workshop: Workshop, kind: str) -> int | None:
     """A person worth following: someone kept in hospital, someone visited twice, anyone."""
-    state = model.states["siloed"]
-    alive = np.flatnonzero(state.places != Location.DEAD)
+    state = workshop.snapshot.states["siloed"]
     if kind == "hospital":
         candidates = np.flatnonzero(state.places == Location.DELAYED)
         if len(candidates) == 0:
@@ -121,31 +151,31 @@ def _pick(model: TwinWorlds, kind: str) -> int | None:
     elif kind == "second":
         candidates = np.flatnonzero(state.second_visit_age >= 0)
     else:
-        candidates = alive
+        candidates = np.flatnonzero(state.places != Location.DEAD)
     if len(candidates) == 0:
         return None
-    return int(candidates[model.random.randrange(len(candidates))])
+    return int(candidates[workshop.model.value.random.randrange(len(candidates))])
 
 
 def _story_html(lines: list[str]) -> str:
     if not lines:
-        return "<p style='color:#666'>Nothing has happened to this person yet.</p>"
+        return "<p class='cp-note'>Nothing has happened to this person yet.</p>"
     items = "".join(f"<li>{escape(line)}</li>" for line in lines)
     return f'<ol class="cp-story">{items}</ol>'
 
 
 @solara.component
-def FollowPerson(model: TwinWorlds, followed: solara.Reactive):
-    """Pick a person and read their pathway so far in both worlds, in plain words."""
-    update_counter.get()
-    typed = solara.use_reactive("" if followed.value is None else str(followed.value))
+def StoryPanel(workshop: Workshop, snapshot: Snapshot):
+    """Pick a person and read their pathway so far in both worlds, beside the maps."""
+    followed = workshop.followed.value
+    typed = solara.use_reactive("" if followed is None else str(followed))
     error = solara.use_reactive("")
     message = solara.use_reactive("")
 
     def choose(person: int | None, why: str = ""):
         message.set("" if person is not None else why)
         if person is not None:
-            followed.set(person)
+            workshop.follow(person)
             typed.set(str(person))
             error.set("")
 
@@ -156,133 +186,134 @@ def FollowPerson(model: TwinWorlds, followed: solara.Reactive):
         except ValueError:
             error.set(f"\u201c{text}\u201d is not a person number: type a whole number.")
             return
-        if not 0 <= person < model.people:
-            error.set(f"People are numbered 0 to {model.people - 1}.")
+        if not 0 <= person < workshop.snapshot.people:
+            error.set(f"People are numbered 0 to {workshop.snapshot.people - 1}.")
             return
         choose(person)
 
-    with solara.Card("Follow one person"):
-        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-            solara.InputText("Person number", value=typed, on_value=on_typed, error=error.value or False,
-                             style={"max-width": "180px"})
-            solara.Button("Someone kept in hospital", outlined=True,
-                          on_click=lambda: choose(_pick(model, "hospital"), "Nobody is in hospital this week."))
-            solara.Button("Someone visited twice", outlined=True,
-                          on_click=lambda: choose(_pick(model, "second"),
-                                                  "Nobody had a second visitor in the last few weeks."))
-            solara.Button("Anyone", outlined=True, on_click=lambda: choose(_pick(model, "any")))
-        if message.value:
-            solara.Info(message.value)
-        if followed.value is None or followed.value >= model.people:
-            solara.Text("Pick a person to see what happened to them in each world; "
-                        "they are ringed in black on both maps.")
-            return
-        with solara.Columns([1, 1]):
-            for world in WORLDS:
-                with solara.Column(style={"min-width": "0"}):
-                    solara.HTML(tag="div", unsafe_innerHTML=(
-                        f'<h4 style="color:{drawing.WORLD_COLOURS[world]};margin:0">Person {followed.value} '
-                        f"in the {TITLES[world].lower()} world</h4>"))
-                    solara.HTML(tag="div", unsafe_innerHTML=_story_html(model.person_story(world, followed.value)),
-                                attributes={"data-story": world})
-
-
-@solara.component
-def TwinView(model: TwinWorlds):
-    """The main area: both worlds side by side, the tallies, the charts, one person."""
-    update_counter.get()
-    followed = solara.use_reactive(None)
-    solara.Style(PAGE_CSS)
-    with solara.Column(style={"padding": "8px", "width": "100%"}):
-        year, week_of_year = divmod(model.week, 52)
+    solara.HTML(tag="div", unsafe_innerHTML='<div class="cp-title">Follow one person</div>')
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "4px"}):
+        solara.InputText("Person number", value=typed, on_value=on_typed, error=error.value or False,
+                         style={"max-width": "130px"}, dense=True)
+        solara.Button("In hospital", outlined=True, small=True,
+                      on_click=lambda: choose(_pick(workshop, "hospital"), "Nobody is in hospital this week."))
+        solara.Button("Visited twice", outlined=True, small=True,
+                      on_click=lambda: choose(_pick(workshop, "second"),
+                                              "Nobody had a second visitor in the last few weeks."))
+        solara.Button("Anyone", outlined=True, small=True, on_click=lambda: choose(_pick(workshop, "any")))
+    if message.value:
+        solara.Info(message.value, dense=True)
+    if followed is None or followed >= snapshot.people:
         solara.HTML(tag="div", unsafe_innerHTML=(
-            f'<div style="display:flex;align-items:baseline;gap:16px;flex-wrap:wrap">'
-            f'<span style="font-size:20px;font-weight:500" data-week="{model.week}">Week {model.week}'
-            f'<span style="font-size:14px;color:#666"> (year {year + 1}, week {week_of_year})</span></span>'
-            f'<span style="font-size:14px;color:#555">The same {model.settings.patients} people, same seed '
-            f'({model.settings.seed}): every difference is the arrangement.</span></div>'
-            f"{drawing.legend()}"))
-        scales = (drawing.tally_scale([model.states[w].tallies["delayed_bed_days"] for w in WORLDS]),
-                  drawing.tally_scale([model.states[w].tallies["duplicate_visits"] for w in WORLDS],
-                                      box=drawing.SECOND_VISITS))
-        with solara.Columns([1, 1]):
-            for world in WORLDS:
-                WorldPanel(model, world, followed.value, scales)
-        with solara.Columns([5, 6]):
-            with solara.Card("Running tallies"):
-                TalliesTable(model)
-            with solara.Card("Week by week"):
-                solara.HTML(tag="div", unsafe_innerHTML=drawing.world_key(TITLES))
-                TallyCharts(model)
-        FollowPerson(model, followed)
-
-
-def _share_slider(control, value: float, on_value):
-    """A slider for a share, its value in the label and its meaning on hover."""
-    with solara.Tooltip(control.help):
-        with solara.Column(gap="0px"):
-            solara.SliderFloat(f"{control.label}: {value:.0%}", value=value, min=control.low, max=control.high,
-                               step=control.step, thumb_label=False, on_value=on_value)
+            '<p class="cp-note">Pick someone to read what happened to them in each world; '
+            "they are ringed in black on both maps, and their ring moves with them.</p>"))
+        return
+    with solara.Div(classes=["cp-story-columns"]):
+        for world in WORLDS:
+            solara.HTML(tag="div", unsafe_innerHTML=(
+                f'<div class="cp-sub" style="color:{drawing.WORLD_COLOURS[world]};font-weight:600">'
+                f"Person {followed}, {TITLES[world].lower()} world</div>"
+                f"{_story_html(snapshot.person_story(world, followed))}"), attributes={"data-story": world})
 
 
 @solara.component
-def LeversCard(settings: solara.Reactive, running: WorkshopSettings):
-    """Presets, integration levers and context; they take effect when Reset is pressed."""
-    current: WorkshopSettings = settings.value
-    seed_text = solara.use_reactive(str(current.seed))
-    seed_error = solara.use_reactive("")
-
-    def change(**values):
-        settings.set(replace(settings.value, **values))
-
-    def set_preset(name: str):
-        settings.set(WorkshopSettings.from_preset(name, patients=current.patients, seed=current.seed,
-                                                  full_strength_now=current.full_strength_now))
-
-    def set_seed(text: str):
-        seed_text.set(text)
-        try:
-            seed = parse_seed(text)
-        except SeedError as problem:
-            seed_error.set(str(problem))
-            return
-        seed_error.set("")
-        change(seed=seed)
-
-    with solara.Column(gap="0px"):  # always present, so the cards below are never rebuilt
-        if current != running:
-            solara.Warning("Changed: press RESET to restart both worlds with these settings.",
-                           dense=True, classes=["cp-pending"])
-    with solara.Card("Integration levers"):
-        solara.Text("They change the integrated world only.", style={"font-size": "13px", "color": "#666"})
-        names = list(presets())
-        solara.Select("Preset (built-in scenario)", value=current.preset, values=names, on_value=set_preset)
-        solara.Text(presets().get(current.preset, ""), style={"font-size": "12px", "color": "#666"})
-        for lever in LEVERS:
-            _share_slider(lever, current.lever(lever.path),
-                          lambda v, p=lever.path: settings.set(settings.value.with_lever(p, v)))
-        solara.Select("Levers reach", value=REACH_CHOICES[current.reach], values=list(REACH_CHOICES.values()),
-                      on_value=lambda label: change(reach={v: k for k, v in REACH_CHOICES.items()}[label]))
-        solara.Switch(label="Full strength from week 1 (in reality it builds up over about 3 years)",
-                      value=current.full_strength_now, on_value=lambda v: change(full_strength_now=v))
-    with solara.Card("Context (both worlds)"):
-        _share_slider(AUSTERITY, current.austerity_cut, lambda v: change(austerity_cut=v))
-        solara.SliderInt(f"People: {current.patients}", value=current.patients, min=50, max=1000, step=50,
-                         thumb_label=False, on_value=lambda v: change(patients=v))
-        solara.InputText("Seed (press Enter)", value=seed_text, on_value=set_seed, error=seed_error.value or False)
+def ControlsBar(workshop: Workshop, snapshot: Snapshot):
+    """Step, play, a week back, year 5, reset: in the main area, so they stay on screen with
+    the sidebar closed. The play loop lives here too (a thread while playing)."""
+    playing = workshop.playing.value
+    week = snapshot.week
+    solara.lab.use_task(workshop.play_loop, dependencies=[playing], prefer_threaded=True)
+    with solara.Div(classes=["cp-controls"]):
+        solara.HTML(tag="span", unsafe_innerHTML=f'<span class="cp-week" data-week="{week}">Week {week}</span>')
+        solara.Button("Reset", color="primary", on_click=workshop.reset)
+        solara.Button("\u275a\u275a" if playing else "\u25b6", color="primary",
+                      on_click=lambda: workshop.playing.set(not workshop.playing.value))
+        solara.Button("Step", color="primary", on_click=workshop.step, disabled=playing)
+        solara.Button("Week back", outlined=True, on_click=workshop.step_back, disabled=week == 0)
+        solara.Button(f"Jump to year {LONG_RUN_WEEKS // 52}", outlined=True,
+                      on_click=lambda: workshop.jump_to(LONG_RUN_WEEKS), disabled=week >= LONG_RUN_WEEKS)
 
 
 @solara.component
-def LeversSidebar(settings: solara.Reactive, running: WorkshopSettings):
-    """The levers in the sidebar, below SolaraViz's Step/Play/Reset.
+def Header(workshop: Workshop, snapshot: Snapshot):
+    """What the room is looking at, the exercise's question, and the colour key."""
+    settings = snapshot.settings
+    year, week_of_year = divmod(snapshot.week, 52)
+    who = "" if settings.population == "town" else f" ({POPULATIONS[settings.population][0]})"
+    parts = [f'<div class="cp-sub">Week {snapshot.week} is year {year + 1}, week {week_of_year}. '
+             f"Same {settings.patients} people{who}, same seed ({settings.seed}), in both worlds: "
+             "every difference is the arrangement.</div>"]
+    exercise = workshop.current_exercise()
+    if exercise is not None:
+        parts.append(f'<div class="cp-question" data-exercise="{exercise.key}"><b>{escape(exercise.title)}:</b> '
+                     f"{escape(exercise.question)} <i>Watch:</i> {escape(exercise.watch)}</div>")
+        if workshop.revealed.value:
+            parts.append(f'<div class="cp-question cp-reveal" data-reveal="{exercise.key}">'
+                         f"<b>What it shows:</b> {escape(exercise.reveal)}</div>")
+    parts.append(drawing.legend())
+    solara.HTML(tag="div", unsafe_innerHTML="".join(parts))
+    if workshop.message.value:
+        solara.Warning(workshop.message.value, dense=True)
 
-    Solara orders sidebar content by how deep in the page it is declared; SolaraViz
-    declares its controls one component down from the page, so these go two down.
+
+@solara.component
+def RunningTotals(snapshot: Snapshot):
+    """Below the fold: each tally's running total in both worlds (siloed solid, integrated
+    dashed, so identical worlds still show two lines)."""
+    history = snapshot.history
+    weeks = np.arange(len(history))
+    charts = [f"<div>{drawing.line_chart(label, weeks, {w: history[f'{w}:{key}'].to_numpy() for w in WORLDS}, money)}"
+              "</div>" for key, label, money in METRICS if key != "cost_total"]
+    key_html = "".join(f'<span class="cp-key"><span style="display:inline-block;width:22px;border-top:3px '
+                       f'{"solid" if w == "siloed" else "dashed"} {drawing.WORLD_COLOURS[w]};margin-right:5px">'
+                       f"</span>{TITLES[w]}</span>" for w in WORLDS)
+    solara.HTML(tag="div", unsafe_innerHTML=(
+        '<div class="cp-title" style="margin-top:16px">Running totals since week 0 '
+        '<span class="cp-sub">(each line adds up every week so far; not weekly values)</span></div>'
+        f'<div class="cp-legend">{key_html}</div><div class="cp-charts">{"".join(charts)}</div>'))
+
+
+def use_band(settings) -> Band:
+    """The noise band for these settings, refreshed as each background run finishes."""
+    finished = solara.use_reactive(0)
+    band = BANDS.band(settings)  # also queues the runs again if they were cancelled or lost
+
+    def watch():
+        """Redraw as each run finishes (a paused page has no weekly redraw to show it).
+        It only waits; it never queues runs, so a page that moved on to other settings does
+        not keep the old ones alive."""
+        for _ in concurrent.futures.as_completed(BANDS.start(settings)):
+            finished.set(finished.value + 1)
+
+    solara.use_thread(watch, dependencies=[settings])
+    return band
+
+
+@solara.component
+def WorkshopView(workshop: Workshop):
+    """The main area: laid out so a projector shows the worlds, tallies and chart at once.
+
+    Only this component listens for a new week (update_counter) and hands the week's
+    snapshot to every panel: one redraw per week, not one per panel (each redraw walks the
+    page, so per-panel listening made a Step take seconds).
     """
-    _Deeper(settings, running)
-
-
-@solara.component
-def _Deeper(settings: solara.Reactive, running: WorkshopSettings):
-    with solara.Sidebar():
-        LeversCard(settings, running)
+    update_counter.get()
+    snapshot = workshop.snapshot
+    band = use_band(snapshot.settings)
+    solara.Style(PAGE_CSS)
+    with solara.Div(classes=["cp-workshop"]):
+        with solara.Div(classes=["cp-grid"]):
+            with solara.Div(classes=["cp-head"]):
+                Guarded("The controls", ControlsBar, workshop, snapshot)
+                Guarded("The header", Header, workshop, snapshot)
+            for world in WORLDS:
+                with solara.Div(classes=["cp-cell", f"cp-{world}"]):
+                    Guarded(f"The {world} map", WorldPanel, workshop, snapshot, world)
+            with solara.Div(classes=["cp-cell", "cp-story-panel"]):
+                Guarded("The story", StoryPanel, workshop, snapshot)
+            with solara.Div(classes=["cp-bottom"]):
+                with solara.Div(classes=["cp-cell", "cp-tallies"]):
+                    Guarded("The tallies", TalliesPanel, snapshot, band)
+                with solara.Div(classes=["cp-cell", "cp-difference"]):
+                    Guarded("The difference chart", DifferencePanel, workshop, snapshot, band)
+        Guarded("The running totals", RunningTotals, snapshot)

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import cache
 
+from app.explanations import explain
 from model.api import list_scenarios, load_scenario
+from model.levers import RAMPED_LEVERS
 from model.parameters import registry
 
 SILOED = "siloed"
@@ -43,8 +45,9 @@ class Control:
         return (self.high - self.low) / 20
 
     @property
-    def help(self) -> str:
-        return self.parameter.unit
+    def explanation(self):
+        """What the lever changes in the pathway and what the evidence says (app/explanations.py)."""
+        return explain(self.path, self.parameter.unit)
 
 
 # The integration levers (integrated world only), in the order a facilitator explains them.
@@ -61,9 +64,8 @@ LEVERS = tuple(Control(path, label) for path, label in (
 AUSTERITY = Control("area.context.austerity_cut", "Austerity: council budget cut")
 REACH_PATH = "arrangement.condition_focus"
 REACH_CHOICES = {"all": "everyone", "dementia": "the dementia pathway only"}
-# Levers that build up over years in reality (model/levers.py); the workshop can skip that.
-RAMPED = ("joint_assessment", "shared_record", "single_point_of_access", "case_management",
-          "integrated_discharge", "rapid_response", "shared_commissioning")
+# Levers that build up over years in reality (the model's lever registry); the workshop can skip that.
+RAMPED = RAMPED_LEVERS
 
 
 class SeedError(ValueError):
@@ -107,6 +109,22 @@ def default_preset() -> str:
     return "integrated" if "integrated" in names else next((n for n in names if n != SILOED), SILOED)
 
 
+# Who lives in the workshop's area. A few hundred people drawn like a whole town's adults
+# with a long-term condition rarely fill a hospital bed, so a room sees an empty ward; the
+# frailer older cohort (people aged 75 and over, crises about as often as care-home
+# residents have emergency admissions, frailty building up faster) keeps beds occupied and
+# delays visible at workshop sizes. It is a teaching population, not a real area.
+POPULATIONS = {
+    "town": ("adults with a long-term condition (as the preset's area)", {}),
+    "frail_older": ("a frailer older cohort (75 and over)", {
+        "area.population.min_age": 75,
+        "area.crisis.rate_65_plus_home": 1.0,
+        "area.prevalence.frailty_progression_rate": 0.25,
+    }),
+}
+PATIENTS_RANGE = (50, 1000)
+
+
 @dataclass(frozen=True)
 class WorkshopSettings:
     """Everything the controls set. Frozen: a change makes a new value, so the page can tell
@@ -119,6 +137,32 @@ class WorkshopSettings:
     austerity_cut: float = 0.0
     reach: str = "all"
     full_strength_now: bool = True
+    population: str = "town"
+
+    @classmethod
+    def checked(cls, **values) -> "WorkshopSettings":
+        """Settings from stored values, refused (ValueError, one line) if any is out of range."""
+        settings = cls(**values)
+        if settings.preset not in presets():
+            raise ValueError(f"preset {settings.preset!r} is not a built-in scenario")
+        low, high = PATIENTS_RANGE
+        if not isinstance(settings.patients, int) or not low <= settings.patients <= high:
+            raise ValueError(f"patients must be a whole number from {low} to {high}, got {settings.patients!r}")
+        if not isinstance(settings.seed, int):
+            raise ValueError(f"seed must be a whole number, got {settings.seed!r}")
+        parse_seed(settings.seed)
+        if settings.reach not in REACH_CHOICES:
+            raise ValueError(f"reach must be one of {sorted(REACH_CHOICES)}, got {settings.reach!r}")
+        if settings.population not in POPULATIONS:
+            raise ValueError(f"population must be one of {sorted(POPULATIONS)}, got {settings.population!r}")
+        if not isinstance(settings.full_strength_now, bool):
+            raise ValueError(f"full_strength_now must be true or false, got {settings.full_strength_now!r}")
+        if sorted(p for p, _ in settings.levers) != sorted(c.path for c in LEVERS):
+            raise ValueError(f"levers must be exactly {[c.path for c in LEVERS]}")
+        for control, value in [(c, settings.lever(c.path)) for c in LEVERS] + [(AUSTERITY, settings.austerity_cut)]:
+            if not control.low <= value <= control.high:
+                raise ValueError(f"{control.path} must be from {control.low} to {control.high}, got {value}")
+        return settings
 
     @classmethod
     def from_preset(cls, preset: str | None = None, **changes) -> "WorkshopSettings":
@@ -143,6 +187,7 @@ class WorkshopSettings:
     def world_overrides(self, world: str) -> dict[str, object]:
         """Overrides on the preset that make this world: `siloed` or `integrated`."""
         overrides: dict[str, object] = {AUSTERITY.path: float(self.austerity_cut)}
+        overrides.update(POPULATIONS[self.population][1])
         if world == SILOED:
             siloed = scenario_values(SILOED)
             overrides.update({p: v for p, v in siloed.items() if p.startswith("arrangement.")})

@@ -1,11 +1,13 @@
 """One person's pathway in plain words, read from a world's event log.
 
-The model's own `person_story` is used when it has one; this is the app's fallback, so
-"Follow one person" works with any model that keeps the event log.
+It reads the raw event columns the app copied out of the log week by week (the page's
+snapshot), never the live log, so it is safe while the worlds are playing.
 """
 from __future__ import annotations
 
-from model.eventlog import Event
+import numpy as np
+
+from model.eventlog import Event, Organisation, Purpose
 
 WORDS = {
     Event.ENTRY: "joined the area's population with a long-term condition",
@@ -42,24 +44,48 @@ PURPOSES = {"functional": "home assessment (an occupational therapist)", "needs"
 PAYERS = {"nhs": "NHS", "council": "council", "self_funded": "paid by them"}
 
 
-def from_event_log(world, person_id: int) -> list[str]:
-    """"Day 12: A&E attendance at the hospital (NHS, £148)", one line per event."""
-    events = world.log.for_person(int(person_id))
-    lines = []
-    for row in events.itertuples(index=False):
-        name = str(row.event)
-        if name == "entry" and row.day == 0:
-            continue  # everyone starting in the area
-        words = WORDS.get(Event[name.upper()], name.replace("_", " ")).format(
-            org=ORGANISATIONS.get(str(row.organisation), "another organisation"),
-            purpose=PURPOSES.get(str(row.purpose), "assessment"))
-        detail = [PAYERS[row.payer]] if row.payer in PAYERS else []
-        if row.cost:
-            detail.append(f"\u00a3{row.cost:,.0f}")
-        line = f"Day {row.day}: {words[0].upper()}{words[1:]}"
-        if detail:
-            line += f" ({', '.join(detail)})"
-        if row.duplicate:
-            line += " \u2014 a second visit for the same assessment"
-        lines.append(line)
-    return lines
+PAYER_CODES = {0: "nhs", 1: "council", 2: "self_funded"}
+
+
+def from_event_chunks(chunks, person_id: int) -> list[str]:
+    """"Day 12: A&E attendance (NHS, \u00a3148)", one line per event, in time order.
+
+    Args:
+        chunks: event columns (as `EventLog.since` returns them), one dict per week.
+        person_id: whose story.
+    """
+    rows = []
+    for columns in chunks:
+        mine = np.flatnonzero(columns["person_id"] == person_id)
+        rows.extend((int(columns["day"][k]), len(rows), {f: columns[f][k] for f in columns}) for k in mine)
+    rows.sort(key=lambda row: row[:2])
+    return [line for line in (_sentence(row) for _, _, row in rows) if line]
+
+
+def _name(enum, code: int) -> str:
+    try:
+        return enum(int(code)).name.lower()
+    except ValueError:
+        return "unknown"
+
+
+def _sentence(row: dict) -> str | None:
+    code, day = int(row["event"]), int(row["day"])
+    if code == Event.ENTRY and day == 0:
+        return None  # everyone starting in the area
+    try:
+        template = WORDS.get(Event(code), Event(code).name.lower().replace("_", " "))
+    except ValueError:  # an event this version of the app does not know yet
+        template = f"event {code}"
+    words = template.format(org=ORGANISATIONS.get(_name(Organisation, row["organisation"]), "another organisation"),
+                            purpose=PURPOSES.get(_name(Purpose, row["purpose"]), "assessment"))
+    payer = PAYER_CODES.get(int(row["payer"]))
+    detail = [PAYERS[payer]] if payer else []
+    if row["cost"]:
+        detail.append(f"\u00a3{float(row['cost']):,.0f}")
+    line = f"Day {day}: {words[0].upper()}{words[1:]}"
+    if detail:
+        line += f" ({', '.join(detail)})"
+    if row["duplicate"]:
+        line += " \u2014 a second visit for the same assessment"
+    return line

@@ -92,7 +92,7 @@ def test_people_map_draws_everyone_alive_and_rings_the_followed_person():
     assert svg.count("<title>Person") == 8  # the dead are not drawn
     assert svg.count('class="followed"') == 1
     assert drawing.SECOND_VISIT in svg
-    assert "In hospital now: 2 (1 could leave)" in svg
+    assert "Hospital 2 (1 could leave)" in svg
 
 
 def test_follow_one_person_tells_a_story_in_both_worlds():
