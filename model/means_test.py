@@ -36,6 +36,8 @@ def tariff(assessable: np.ndarray, ctx) -> np.ndarray:
 
 def charge_council(m, category: str, ids: np.ndarray, amounts) -> None:
     """Council-paid social care: into the ledger and against each person's own council's budget."""
+    if len(ids) == 0:
+        return
     amounts = np.broadcast_to(np.asarray(amounts, dtype=float), np.shape(ids))
     m.ledger.charge(category, Payer.COUNCIL, float(amounts.sum()))
     spent = np.bincount(m.pop.council[ids], weights=amounts, minlength=len(m.councils))

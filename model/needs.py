@@ -79,6 +79,8 @@ def set_stage(m, ids: np.ndarray, stage: Stage) -> None:
 
 def join_council_list(m, ids: np.ndarray, day, stage: Stage, list_of, units=1.0) -> None:
     """Put people at `stage` on their own council's waiting list (`list_of(council)`)."""
+    if len(ids) == 0:
+        return
     pop = m.pop
     day = np.broadcast_to(np.asarray(day), np.shape(ids))
     set_stage(m, ids, stage)

@@ -24,7 +24,10 @@ def outside_council_pathway(m, ids: np.ndarray) -> np.ndarray:
     """Self-funders (for the care they would choose) who do not come to the council."""
     contact = m.streams.bernoulli("care.self_funder_contact", m.week, ids,
                                   m.config.area.social_care.self_funder_council_contact)
-    return is_self_funder(m, ids, wants_care_home(m, ids)) & ~contact
+    outside = ~contact
+    candidates = ids[outside]  # only those not coming to the council need the means test here
+    outside[outside] = is_self_funder(m, candidates, wants_care_home(m, candidates))
+    return outside
 
 
 def arrange(m, ids: np.ndarray, day: np.ndarray) -> np.ndarray:
