@@ -118,7 +118,7 @@ POPULATIONS = {
     "town": ("adults with a long-term condition (as the preset's area)", {}),
     "frail_older": ("a frailer older cohort (75 and over)", {
         "area.population.min_age": 75,
-        "area.crisis.rate_65_plus_home": 1.0,
+        "area.crisis.rate_at_75": 0.55,
         "area.prevalence.frailty_progression_rate": 0.25,
     }),
 }
