@@ -50,7 +50,7 @@ LEVERS = ("joint_assessment", "shared_record", "single_point_of_access", "case_m
 FRICTIONS = {
     "area.social_care.signpost_dropout": 0.0,
     "area.social_care.referral_delay_days": 0.0,
-    "area.assessment.repeat_probability_siloed": 0.1,
+    "area.assessment.repeat_probability_siloed": 0.2,  # the lowest allowed
     "area.care_decision.ward_care_home_odds_ratio": 1.0,
     "area.hospital.ward_assessment_days": 0.0,
 }
