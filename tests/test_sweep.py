@@ -143,6 +143,7 @@ def test_sweep_rows_are_the_model_runs_they_claim(reference):
     assert runs["scenario_hash"].nunique() > 2 and runs["code_version"].nunique() == 1
 
 
+@pytest.mark.slow
 def test_one_or_two_workers_give_identical_results(reference, tmp_path):
     path, out = reference
     report = run_sweep(path, tmp_path / "two", workers=2, progress=False)
@@ -150,6 +151,7 @@ def test_one_or_two_workers_give_identical_results(reference, tmp_path):
     same_files(out, tmp_path / "two")
 
 
+@pytest.mark.slow
 def test_a_failed_run_does_not_stop_the_others(reference, tmp_path):
     path, out = reference
     folder = tmp_path / "flaky"
@@ -170,6 +172,7 @@ def test_a_failed_run_does_not_stop_the_others(reference, tmp_path):
     same_files(out, folder)
 
 
+@pytest.mark.slow
 def test_resume_after_the_sweep_process_is_killed(reference, tmp_path):
     path, out = reference
     slow = write_experiment(tmp_path, "slow.yaml", patients=600, design={"method": "latin", "samples": 5, "seed": 5})
@@ -232,6 +235,7 @@ def carepath(*args, cwd=REPO):
     return subprocess.run([CARE_PATH, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_cli_sweep_shows_progress_and_summary(tmp_path):
     path = write_experiment(tmp_path, replications=1, compare=None, parameters={
         "area.crisis.rate_at_75": {"low": 0.10, "high": 0.18}}, design={"method": "grid"}, years=1,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.slow  # starts local Dask clusters
+
 from experiments.spec import ExperimentError
 from experiments.sweep import run_sweep
 from test_sweep import carepath, same_files, write_experiment
