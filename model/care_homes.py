@@ -14,7 +14,7 @@ from model.eventlog import Event, Organisation
 from model.means_test import charge_week_of_care, payer_of_care, spend_down
 from model.needs import Stage, close_need, join_council_list
 from model.population import Package, Place
-from model.queues import tally_waits
+from model.queues import serve_each_council
 from model.timing import DAYS_PER_WEEK
 
 CARE_HOME_PACKAGES = (Package.RESIDENTIAL, Package.NURSING)
@@ -32,13 +32,8 @@ def residents(m, council=None) -> np.ndarray:
 
 
 def start_placements(m) -> None:
-    pop = m.pop
-    waiting = pop.view("alive") & (pop.view("stage") == Stage.AWAITING_CARE_HOME)
-    for council in m.councils:
-        free = max(council.care_home_places - int(residents(m, council).sum()), 0.0)
-        served = council.care_home_queue.serve(m.week_start, m.week_end, free, waiting, pop.view("episode"))
-        tally_waits(m, "care_home", served)
-        start(m, served.person, served.day)
+    serve_each_council(m, Stage.AWAITING_CARE_HOME, lambda c: c.care_home_queue,
+                       lambda c: c.care_home_places - int(residents(m, c).sum()), "care_home", start)
 
 
 def start(m, ids: np.ndarray, day: np.ndarray) -> None:

@@ -14,7 +14,7 @@ from model.eventlog import Event, Organisation
 from model.means_test import charge_week_of_care, payer_of_care
 from model.needs import Stage, close_need, join_council_list
 from model.population import Package, Place
-from model.queues import tally_waits
+from model.queues import serve_each_council
 from model.timing import weekly_probability
 
 
@@ -32,13 +32,8 @@ def hours_in_use(m, council) -> float:
 
 def start_packages(m) -> None:
     """Start packages as far as each council's free hours allow."""
-    pop = m.pop
-    waiting = pop.view("alive") & (pop.view("stage") == Stage.AWAITING_HOME_CARE)
-    for council in m.councils:
-        free = max(council.home_care_hours_capacity - hours_in_use(m, council), 0.0)
-        served = council.home_care_queue.serve(m.week_start, m.week_end, free, waiting, pop.view("episode"))
-        tally_waits(m, "home_care", served)
-        start(m, served.person, served.day)
+    serve_each_council(m, Stage.AWAITING_HOME_CARE, lambda c: c.home_care_queue,
+                       lambda c: c.home_care_hours_capacity - hours_in_use(m, c), "home_care", start)
 
 
 def start(m, ids: np.ndarray, day: np.ndarray) -> None:

@@ -113,6 +113,18 @@ class ServiceQueue:
         return self.person
 
 
+def serve_each_council(m, stage: int, list_of, free_of, service: str, start) -> None:
+    """Serve each council's waiting list for `stage` as far as `free_of(council)` (free
+    capacity, in the list's units) allows, count the waits, and `start(m, person, day)`."""
+    pop = m.pop
+    waiting = pop.view("alive") & (pop.view("stage") == stage)
+    for council in m.councils:
+        served = list_of(council).serve(m.week_start, m.week_end, max(free_of(council), 0.0), waiting,
+                                        pop.view("episode"))
+        tally_waits(m, service, served)
+        start(m, served.person, served.day)
+
+
 def tally_waits(m, service: str, served: Served) -> None:
     """Count who a service took on this week and the days they waited for it."""
     m.tally.add(f"started_{service}", len(served.day))

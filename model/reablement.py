@@ -17,7 +17,7 @@ from model.eventlog import Event, Organisation
 from model.means_test import charge_council
 from model.needs import Stage, close_need, join_council_list, refer_again, set_stage
 from model.population import NO_DAY, Frailty, Place
-from model.queues import tally_waits
+from model.queues import serve_each_council
 from model.timing import DAYS_PER_WEEK
 
 
@@ -33,15 +33,10 @@ def places_in_use(m, council) -> int:
 
 def start_episodes(m) -> None:
     """Start reablement as far as each council's free places allow."""
-    pop = m.pop
-    waiting = pop.view("alive") & (pop.view("stage") == Stage.AWAITING_REABLEMENT)
     extra_per_1000 = m.levers.reablement_places_per_1000()  # home-first levers' own staff, as they ramp up
-    for council in m.councils:
-        places = council.reablement_places + extra_per_1000 * council.funded_scale
-        free = max(places - places_in_use(m, council), 0.0)
-        served = council.reablement_queue.serve(m.week_start, m.week_end, free, waiting, pop.view("episode"))
-        tally_waits(m, "reablement", served)
-        start(m, served.person, served.day)
+    serve_each_council(m, Stage.AWAITING_REABLEMENT, lambda c: c.reablement_queue,
+                       lambda c: c.reablement_places + extra_per_1000 * c.funded_scale - places_in_use(m, c),
+                       "reablement", start)
 
 
 def start(m, ids: np.ndarray, day: np.ndarray) -> None:
