@@ -8,6 +8,7 @@ need for help goes one of these ways, each a hand-off to another module's waitin
 - one who needs NHS onward care waits for intermediate care (intermediate_care.py);
 - discharge to assess (integrated): home as soon as a reablement place is free, then, if a
   need remains, an assessment at home by whichever route is in force (reablement.py);
+  someone already reabled in this episode goes home at once to be assessed there;
 - sequential (siloed): a ward therapist assesses (NHS), each organisational boundary adds a
   hand-off, then the council assesses on the ward (assessment.py) and the person waits there
   for what it decides (care_decision.py).
@@ -23,7 +24,7 @@ import numpy as np
 from model import assessment, hospital, intermediate_care, private_care, reablement
 from model.costs import Payer
 from model.eventlog import Event, Organisation, Purpose
-from model.needs import Stage, start_need
+from model.needs import Stage, refer_again, start_need
 from model.population import NO_DAY, Frailty, Package, Place
 from model.timing import whole_days
 
@@ -74,10 +75,14 @@ def plan_discharges(m) -> None:
     intermediate_care.queue(m, ids[onward], fit[onward] + handoff[onward])
 
     social = council & ~onward
-    untried = ~pop.reablement_tried[ids]  # reablement is offered once an episode
-    d2a = social & untried & m.levers.applies("integrated_discharge", streams, "discharge.d2a", week, pop, ids)
+    d2a = social & m.levers.applies("integrated_discharge", streams, "discharge.d2a", week, pop, ids)
     pop.stay_delay_nhs[ids[d2a]] = handoff[d2a]
-    reablement.queue(m, ids[d2a], fit[d2a] + handoff[d2a])
+    # Home to be reabled; someone already reabled this episode goes home to be assessed there
+    # (their need stays open, ON_WARD, and complete_discharges refers it on leaving).
+    reable = d2a & ~pop.reablement_tried[ids]
+    reablement.queue(m, ids[reable], fit[reable] + handoff[reable])
+    home_to_assess = d2a & ~reable
+    hospital.ready_to_leave(m, ids[home_to_assess], fit[home_to_assess] + handoff[home_to_assess])
 
     sequential = social & ~d2a
     seq, seq_fit = ids[sequential], fit[sequential]
@@ -101,7 +106,9 @@ def complete_discharges(m) -> None:
     day = pop.discharge_day[ids].astype(np.int64)
     follow = pop.planned_follow_up[ids].copy()
     pop.planned_follow_up[ids] = False
+    to_assess = pop.stage[ids] == Stage.ON_WARD  # leaving with a need no one has planned for yet
     hospital.leave(m, ids, day)
+    refer_again(m, ids[to_assess], day[to_assess])
     follow &= (pop.place[ids] == Place.HOME) & (pop.package[ids] != Package.NONE)
     follow_up_visits(m, ids[follow], day[follow])
 
