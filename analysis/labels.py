@@ -60,7 +60,7 @@ _CATEGORY_NAMES = {
     "community": "community health", "assessments": "assessments", "reablement": "reablement",
     "home_care": "home care", "care_homes": "care homes", "coordination": "coordination",
     "back_office": "back office", "integration_setup": "integration set-up",
-    "integration_running": "integration running", "pooled_budget_transfer": "pooled budget transfer",
+    "integration_running": "integration running", "intermediate_care": "NHS intermediate care", "pooled_budget_transfer": "pooled budget transfer",
 }
 
 _UNITS = {

@@ -33,9 +33,12 @@ ARM_COLOURS = {"A": "#D55E00", "B": "#0072B2"}  # colour-blind-safe (Okabe-Ito) 
 DIFF_COLOUR = "#333333"
 PAYER_COLOURS = {"nhs": "#005EB8", "council": "#E69F00", "self_funded": "#999999"}  # NHS blue
 CHANGE_COLOURS = {"up": "#C0392B", "down": "#1E8449", "unclear": "#AAAAAA"}
+# One colour per cost category, from a 20-colour palette so a new category always has one.
 CATEGORY_COLOURS = dict(zip(CATEGORIES, [
     "#1f77b4", "#aec7e8", "#ff7f0e", "#ffbb78", "#2ca02c", "#98df8a", "#d62728", "#ff9896",
-    "#9467bd", "#c5b0d5", "#8c564b", "#c49c94", "#e377c2", "#7f7f7f"]))
+    "#9467bd", "#c5b0d5", "#8c564b", "#c49c94", "#e377c2", "#f7b6d2", "#7f7f7f", "#c7c7c7",
+    "#bcbd22", "#dbdb8d", "#17becf", "#9edae5"]))
+assert len(CATEGORY_COLOURS) == len(CATEGORIES), "add colours for the new cost categories"
 BAND_ALPHA = 0.2
 
 
