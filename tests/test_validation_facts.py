@@ -108,7 +108,9 @@ def test_integration_costs_and_savings_land_in_different_budgets(siloed, integra
 def test_integration_keeps_people_out_of_care_homes_and_at_home_with_care(siloed, integrated):
     """Torbay used care homes less and home care more (Ham 2010; Thistlethwaite 2011)."""
     total = lambda runs, c: per_year(runs, c).sum(axis=1)  # noqa: E731
-    assert paired_ci(total(siloed, "care_home_admissions"), total(integrated, "care_home_admissions"))[1] < 0
+    # Use of care homes is the days lived in them: fewer placements, each shortening that use.
+    assert paired_ci(total(siloed, "care_home_days"), total(integrated, "care_home_days"))[1] < 0
+    assert (total(integrated, "care_home_admissions") < total(siloed, "care_home_admissions")).all()
     assert paired_ci(total(siloed, "home_care_hours"), total(integrated, "home_care_hours"))[0] > 0
 
 
