@@ -238,9 +238,8 @@ def carepath(*args, cwd=REPO):
 @pytest.mark.slow
 def test_cli_sweep_shows_progress_and_summary(tmp_path):
     path = write_experiment(tmp_path, replications=1, compare=None, parameters={
-        "area.crisis.rate_at_75": {"low": 0.10, "high": 0.18}}, design={"method": "grid"}, years=1,
+        "area.crisis.rate_at_75": {"low": 0.10, "high": 0.18, "steps": 2}}, design={"method": "grid"}, years=1,
         patients=300)
-    path.write_text(path.read_text().replace("low: 0.2\n", "low: 0.2\n    steps: 2\n"))
     result = carepath("sweep", str(path), "--out", str(tmp_path / "o"), "--workers", "1")
     assert result.returncode == 0, result.stderr
     assert "2 of 2 complete" in result.stdout
