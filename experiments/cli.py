@@ -13,11 +13,15 @@ from model.scenario import MAX_SEED
 MAX_REPLICATIONS = 10_000  # a comparison holds its runs in memory; longer ones belong in a sweep
 
 
-def fraction(text: str) -> float:
+def number(text: str) -> float:
     try:
-        value = float(text)
+        return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+
+
+def fraction(text: str) -> float:
+    value = number(text)
     if not 0 < value < 1:
         raise argparse.ArgumentTypeError(f"must be a fraction between 0 and 1 (e.g. 0.02 for 2%), got {text}")
     return value
@@ -276,20 +280,10 @@ def cmd_calibrate(args) -> int:
 
 
 def share(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    value = number(text)
     if not 0 < value <= 1:
         raise argparse.ArgumentTypeError(f"must be a fraction above 0 and at most 1, got {text}")
     return value
-
-
-def number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
 
 
 def _base_samples(manifest: dict) -> int:
