@@ -388,3 +388,61 @@ def _breakdown(comparison, parts: list[str], total: str, title: str, total_label
             ax.set_ylim(0, 1)
             ax.text(0.5, 0.5, "none in either arm", transform=ax.transAxes, ha="center", color="#555555")
     return fig
+
+
+@literal_text
+def waterfall(attribution: pd.DataFrame, metric: str, option_name: str, base_name: str, ax=None) -> Figure:
+    """Which lever does the work: each lever's Shapley value for one metric, stacked from the
+    base (zero) to the option's whole effect, with each lever's 95% interval.
+
+    `attribution` is one option's rows of `Comparison.attribution` (lever, metric, value, low, high).
+    """
+    fig, ax = _new_axes(ax, size=(8.0, 4.2))
+    rows = attribution[attribution["metric"] == metric].reset_index(drop=True)
+    values = rows["value"].to_numpy(dtype=float)
+    starts = np.concatenate([[0.0], np.cumsum(values)[:-1]])
+    total = float(values.sum())
+    x = np.arange(len(rows) + 1)
+    colours = [_change_colour(r.low, r.high, r.value) for r in rows.itertuples()]
+    ax.bar(x[:-1], values, bottom=starts, color=colours, width=0.6, edgecolor="black", linewidth=0.5)
+    err = np.vstack([values - rows["low"].to_numpy(dtype=float), rows["high"].to_numpy(dtype=float) - values])
+    ax.errorbar(x[:-1], starts + values, yerr=np.nan_to_num(np.abs(err)), fmt="none", ecolor="black", capsize=4,
+                linewidth=0.8)
+    ax.bar(x[-1], total, color=DIFF_COLOUR, width=0.6)
+    for i in range(len(values)):
+        ax.plot([x[i] + 0.3, x[i + 1] - 0.3], [starts[i] + values[i]] * 2, color="#666666", linewidth=0.7)
+    ax.axhline(0, color="black", linewidth=0.8)
+    labels = [title_case(name.replace("_", " ")) for name in rows["lever"]] + ["Whole effect"]
+    ax.set_xticks(x, labels, rotation=20, ha="right", fontsize=8)
+    _value_axis(ax, metric)
+    ax.set_ylabel(f"Change in {metric_name(metric, short=True)}" + (" (£)" if is_money(metric) else ""))
+    ax.set_title(f"{title_case(metric_name(metric, short=True))}: {option_name} against {base_name}, by lever",
+                 fontsize=10)
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.legend(handles=[Patch(color=CHANGE_COLOURS["up"], label="raises it"),
+                       Patch(color=CHANGE_COLOURS["down"], label="lowers it"),
+                       Patch(color=CHANGE_COLOURS["unclear"], label="interval spans zero"),
+                       Patch(color=DIFF_COLOUR, label="whole effect (sum)")],
+              fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return fig
+
+
+@literal_text
+def acceptability_curves(curves: dict[str, pd.DataFrame], unit_words: str, ax=None) -> Figure:
+    """Cost-effectiveness acceptability curves: for each option (label -> table of value,
+    probability), the probability it is worth its cost against the value placed on one
+    `unit_words` (Fenwick, Claxton & Sculpher 2001)."""
+    fig, ax = _new_axes(ax, size=(7.0, 4.0))
+    palette = ["#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#D55E00", "#000000"]
+    for i, (label, curve) in enumerate(curves.items()):
+        ax.plot(curve["value"], curve["probability"], color=palette[i % len(palette)], linewidth=1.8,
+                marker="o", markersize=2.5, label=label)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("Probability the option is worth its cost")
+    ax.set_xlabel(f"Value placed on one {unit_words} (£)")
+    money_axis(ax.xaxis)
+    ax.grid(True, alpha=0.3)
+    ax.axhline(0.5, color="#999999", linewidth=0.7, linestyle="--")
+    ax.legend(fontsize=8, loc="best")
+    ax.set_title(f"Acceptability: value per {unit_words}", fontsize=10)
+    return fig

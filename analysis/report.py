@@ -5,9 +5,11 @@
 
 The file embeds its figures as PNG data and its styles inline, and links to nothing: it
 opens offline, can be e-mailed, and a Content-Security-Policy forbids the browser from
-fetching anything. It holds the plain-language summary, the headline table with 95%
-intervals, the plots, the scenarios' differing parameters with their sources, and the
-provenance (seeds, replications, code version, scenario hashes).
+fetching anything. It opens with the decision box for every option (analysis/decision_report.py),
+which lever does the work and the uncertainty about the world; then, for each option against
+the base, the plain-language summary, the headline table with 95% intervals, the plots, the
+scenarios' differing parameters with their sources, and the provenance (seeds, replications,
+code version, scenario hashes).
 """
 from __future__ import annotations
 
@@ -22,10 +24,11 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import plots
+from analysis.decision_report import attribution_section, decision_section, option_views, uncertainty_section
 from analysis.labels import HEADLINE, fmt, metric_name, title_case
 from analysis.provenance import (arms, differing_parameters, plain_citation, precision_text, run_settings, seeds_text,
                                  shared_overrides)
-from analysis.summary import NO_CHANGE, difference, headline_table, summary_sentences, verdict
+from analysis.summary import NO_CHANGE, difference, headline_table, interval_label, summary_sentences, verdict
 from model.tally import METRICS
 
 CSS = """
@@ -51,6 +54,8 @@ details summary { cursor: pointer; color: #005EB8; }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; }
 dl.meta dt { font-weight: 600; }
 dl.meta dd { margin: 0; }
+.decision-box { border: 2px solid #005EB8; border-radius: 4px; padding: 0.2rem 1rem; overflow-x: auto; }
+h2.option { background: #005EB8; color: #fff; padding: 0.3rem 0.6rem; border: none; }
 code { font-family: ui-monospace, Consolas, monospace; font-size: 0.9em; }
 @media print { nav, details summary { display: none; } figure { break-inside: avoid; } }
 """
@@ -58,6 +63,8 @@ code { font-family: ui-monospace, Consolas, monospace; font-size: 0.9em; }
 # Nothing may be fetched: images are data: URIs and the styles are inline.
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
+DECISION_SECTIONS = (("decision", "The decision"), ("levers", "Which lever does the work"),
+                     ("uncertainty", "Uncertainty about the world"))
 SECTIONS = (("summary", "In plain language"), ("headline", "Headline numbers"), ("figures", "Figures"),
             ("all-outputs", "All outputs"), ("scenarios", "Scenarios and their parameters"),
             ("provenance", "Provenance"))
@@ -104,14 +111,23 @@ def _summary_section(comparison, settings: dict, names: dict) -> str:
 paired replication by replication (both arms use the same seeds, so they differ only where the
 arrangement makes them differ). The intervals are 95% confidence intervals over {n} replications:
 where an interval includes zero, the report says the difference is {NO_CHANGE}; more replications
-narrow the intervals (roughly with the square root of their number). These intervals measure the
-model's chance variation only. They do not include uncertainty in the parameters themselves
-(costs, effect sizes, ramp-up times), which a sensitivity analysis (<code>carepath sensitivity</code>)
-explores.</p>"""
+narrow the intervals (roughly with the square root of their number). {_interval_scope(comparison)}</p>"""
+
+
+def _interval_scope(comparison) -> str:
+    """What the intervals cover: chance only, or chance and the parameters drawn per replication."""
+    if (comparison.meta or {}).get("uncertainty"):
+        return ("These intervals are Monte Carlo + parameter uncertainty: each replication drew the uncertain "
+                "parameters (lever strengths through partnership quality, costs, siloed frictions, effect sizes) "
+                "from their ranges, the same draw in both arms (see Uncertainty about the world).")
+    return ("These intervals are Monte Carlo only: they measure the model's chance variation. They do not include "
+            "uncertainty in the parameters themselves (costs, effect sizes, ramp-up times), which "
+            "<code>carepath compare --uncertainty</code> and a sensitivity analysis (<code>carepath "
+            "sensitivity</code>) explore.")
 
 
 def _headline_section(comparison, settings: dict) -> str:
-    table = headline_table(comparison, patients=settings["patients"])
+    table = headline_table(comparison, patients=settings["patients"], ci_label=interval_label(comparison))
     diffs = [difference(comparison, m) for m in HEADLINE]
     diffs = [d for d in diffs if d is not None]
     classes = ["clear" if d.clear and d.n > 1 else "unclear" for d in diffs]
@@ -164,6 +180,7 @@ def _figures_section(comparison) -> str:
 
 
 def _all_outputs_section(comparison) -> str:
+    ci_label = interval_label(comparison)
     rows = []
     classes = []
     for metric in METRICS:
@@ -173,7 +190,7 @@ def _all_outputs_section(comparison) -> str:
         diff, low, high = d.numbers()
         rows.append({"Output": title_case(metric_name(metric)), "A (mean)": fmt(d.mean_a, metric),
                      "B (mean)": fmt(d.mean_b, metric), "Difference B − A": diff,
-                     "95% CI": f"{low} to {high}" if d.n > 1 else "n/a", "Verdict": verdict(d)})
+                     ci_label: f"{low} to {high}" if d.n > 1 else "n/a", "Verdict": verdict(d)})
         classes.append("clear" if d.clear and d.n > 1 else "unclear")
     table = pd.DataFrame(rows)
     years = sorted(p for p in comparison.summary["period"].astype(str).unique() if p != "total")
@@ -186,13 +203,13 @@ def _all_outputs_section(comparison) -> str:
                 diff, low, high = d.numbers()
                 row[f"Year {year}"] = f"{diff} ({low} to {high})" if d.n > 1 else diff
         yearly.append(row)
-    numeric = ["A (mean)", "B (mean)", "Difference B − A", "95% CI"]
+    numeric = ["A (mean)", "B (mean)", "Difference B − A", ci_label]
     return f"""
 <h2 id="all-outputs">All outputs</h2>
 <p>Every output the model counts, totalled over the run (means over replications).</p>
 {table_html(table, numeric=numeric, row_classes=classes, cell_classes={'Verdict': 'verdict'})}
 <h3>Headline differences year by year</h3>
-<p>Each cell: the difference B − A in that year, then its 95% confidence interval.</p>
+<p>Each cell: the difference B − A in that year, then its {esc(ci_label)}.</p>
 {table_html(pd.DataFrame(yearly), numeric=[f'Year {y}' for y in years])}"""
 
 
@@ -260,14 +277,39 @@ people (for example <code>carepath compare {esc(both['A'].name)} {esc(both['B'].
 
 
 def build_report(comparison, title: str | None = None) -> str:
-    """The report as one HTML string."""
+    """The report as one HTML string: the decision sections, then each option against the base."""
+    views = option_views(comparison)
     settings = run_settings(comparison)
-    names = plots.scenario_names(comparison)
-    title = title or f"{title_case(names['B'])} compared with {names['A']}"
+    names = plots.scenario_names(views[0][1])
+    if len(views) == 1:
+        title = title or f"{title_case(names['B'])} compared with {names['A']}"
+    else:
+        title = title or f"{len(views)} options compared with {names['A']}"
     lead = (f"A simulation of care pathways in one local health and care economy: {_people(settings)}, "
             f"{settings['years']} years, {settings['replications']} replications per arm. "
             f"Code version {settings['code_version']}.")
-    body = "".join([
+    decision = "".join([
+        decision_section(comparison, table_html, esc),
+        attribution_section(comparison, figure_html, esc),
+        uncertainty_section(comparison, table_html, figure_html, esc),
+    ])
+    if len(views) == 1:
+        return page(title, lead, DECISION_SECTIONS + SECTIONS, decision + option_sections(views[0][1], settings))
+    sections = list(DECISION_SECTIONS)
+    body = [decision]
+    for option, view in views:
+        label = plots.scenario_names(view)["B"]
+        sections.append((f"option-{option}", f"Option {option}: {label}"))
+        section = option_sections(view, settings).replace(' id="', f' id="{option}-')
+        body.append(f'<h2 class="option" id="option-{option}">Option {esc(option)}: {esc(label)} against '
+                    f"{esc(names['A'])}</h2>{section}")
+    return page(title, lead, sections, "".join(body))
+
+
+def option_sections(comparison, settings: dict) -> str:
+    """One option against the base (a two-arm comparison): the sections the report always had."""
+    names = plots.scenario_names(comparison)
+    return "".join([
         _summary_section(comparison, settings, names),
         _headline_section(comparison, settings),
         _figures_section(comparison),
@@ -275,7 +317,6 @@ def build_report(comparison, title: str | None = None) -> str:
         _scenarios_section(comparison),
         _provenance_section(comparison, settings),
     ])
-    return page(title, lead, SECTIONS, body)
 
 
 def page(title: str, lead: str, sections, body: str) -> str:

@@ -188,13 +188,20 @@ def summary_sentences(comparison) -> list[str]:
     return lines + ([beds] if beds else []) + budget_sentences(comparison, years)
 
 
-def headline_table(comparison, metrics=HEADLINE, patients: int | None = None) -> pd.DataFrame:
+def interval_label(comparison) -> str:
+    """The interval columns' heading, naming which kind of interval it is."""
+    from experiments.decision import interval_kind
+
+    return f"95% CI ({interval_kind(comparison)})"
+
+
+def headline_table(comparison, metrics=HEADLINE, patients: int | None = None, ci_label: str = "95% CI") -> pd.DataFrame:
     """The headline numbers as printed: means, difference, interval, per 1,000 people, verdict."""
     rows = []
     for d in headline_differences(comparison, metrics):
         diff, low, high = d.numbers()
         row = {"Metric": title_case(metric_name(d.metric)), "A (mean)": fmt(d.mean_a, d.metric), "B (mean)": fmt(d.mean_b, d.metric),
-               "Difference B − A": diff, "95% CI": f"{low} to {high}" if d.n > 1 else "n/a",
+               "Difference B − A": diff, ci_label: f"{low} to {high}" if d.n > 1 else "n/a",
                "Change": f"{d.percent:+.1f}%".replace("-", "−") if d.percent is not None else "n/a",
                "Verdict": verdict(d)}
         if patients:

@@ -71,10 +71,11 @@ def cmd_compare(args) -> int:
     check_compare_request(args)
     if args.report:
         write_report = _report_writer()
-    comparison = compare(args.a, args.b, replications=args.replications, precision=args.precision, years=args.years,
-                         patients=args.patients, overrides=overrides_from(args), workers=args.workers,
-                         seed0=args.seed, max_replications=args.max_replications, progress=not args.no_progress,
-                         value_sources=("--set", "--patients"))
+    comparison = compare(args.base, *args.options, replications=args.replications, precision=args.precision,
+                         years=args.years, patients=args.patients, overrides=overrides_from(args),
+                         workers=args.workers, seed0=args.seed, max_replications=args.max_replications,
+                         progress=not args.no_progress, value_sources=("--set", "--patients"),
+                         uncertainty=args.uncertainty, attribution=args.attribution)
     if args.out:
         comparison.save(Path(args.out), force=args.force, format=args.format)
     if args.report:
@@ -110,6 +111,53 @@ def _number(value: float, money: bool) -> str:
 
 
 def print_comparison(comparison) -> None:
+    """The whole-run table: as it always was for two arms; with several options, one table
+    with each option's paired difference from the base and its interval."""
+    if len(comparison.options) > 1:
+        print_options(comparison)
+    else:
+        print_two_arms(comparison)
+    precision = comparison.meta.get("precision")
+    if precision:
+        achieved = ", ".join(f"{m} {v:.2%}" for m, v in precision["achieved"].items())
+        state = "reached" if precision["converged"] else "NOT reached (hit --max-replications)"
+        print(f"precision target {precision['target']:.2%} of A's mean {state}: half-widths {achieved}")
+
+
+def _interval_note(meta: dict) -> str:
+    if meta.get("uncertainty"):
+        return ("the 95% interval includes parameter uncertainty (parameters drawn per replication; a "
+                "confidence interval of the mean)")
+    return "the 95% interval is Monte Carlo only (chance; parameters fixed)"
+
+
+def print_options(comparison) -> None:
+    from model.tally import METRICS
+
+    meta = comparison.meta
+    names = meta["scenarios"]
+    seeds = meta["seeds"]
+    options = comparison.options
+    print(f"carepath compare: base {names['A']} (A) against " + ", ".join(f"{names[o]} ({o})" for o in options)
+          + f" | {meta['patients']} people | {meta['years']} years | {meta['replications']} replications "
+          f"(seeds {seeds[0]}-{seeds[-1]}) | {meta['code_version']}")
+    print(f"Whole-run totals; X - A is option X's paired difference from the base (common random numbers); "
+          f"{_interval_note(meta)}.")
+    summary = comparison.summary[comparison.summary["period"] == "total"]
+    width = 34
+    print(f"  {'metric':26s}{'A: ' + names['A'][:12]:>16s}"
+          + "".join(f"  {(o + ' - A: ' + names[o])[:width - 2]:>{width - 2}s}" for o in options))
+    for metric in METRICS:
+        rows = summary[summary["metric"] == metric].set_index("option")
+        money = metric.startswith("cost_")
+        cells = []
+        for option in options:
+            row = rows.loc[option]
+            cells.append(f"  {_number(row['diff'], money) + ' [' + _number(row['ci_low'], money) + ', ' + _number(row['ci_high'], money) + ']':>{width - 2}s}")
+        print(f"  {metric:26s}{_number(rows.iloc[0]['mean_a'], money):>16s}" + "".join(cells))
+
+
+def print_two_arms(comparison) -> None:
     from model.tally import METRICS
 
     meta = comparison.meta
@@ -128,11 +176,8 @@ def print_comparison(comparison) -> None:
         interval = f"[{_number(row['ci_low'], money)}, {_number(row['ci_high'], money)}]"
         print(f"  {metric:24s}{_number(row['mean_a'], money):>16s}{_number(row['mean_b'], money):>16s}"
               f"{_number(row['diff'], money):>14s}  {interval}")
-    precision = meta.get("precision")
-    if precision:
-        achieved = ", ".join(f"{m} {v:.2%}" for m, v in precision["achieved"].items())
-        state = "reached" if precision["converged"] else "NOT reached (hit --max-replications)"
-        print(f"precision target {precision['target']:.2%} of A's mean {state}: half-widths {achieved}")
+    if meta.get("uncertainty"):
+        print(f"Note: {_interval_note(meta)}.")
 
 
 # -- sweep -----------------------------------------------------------------------------------
@@ -294,11 +339,17 @@ def _base_samples(manifest: dict) -> int:
 
 def add_cli(subparsers) -> None:
     comp = subparsers.add_parser(
-        "compare", help="compare two scenarios on common random numbers, with paired 95%% intervals",
-        description="Run two scenarios on the same seeds and report each metric's mean under each, the paired "
-                    "difference B - A and its 95% confidence interval, in total and by year.")
-    comp.add_argument("a", help="scenario A (the baseline): built-in name or YAML file")
-    comp.add_argument("b", help="scenario B: built-in name or YAML file")
+        "compare", help="compare a base scenario with one or more options on common random numbers, with paired "
+                        "95%% intervals",
+        description="Run a base scenario and one or more options on the same seeds (the same people and chances) "
+                    "and report each metric's mean under each, each option's paired difference from the base and "
+                    "its 95% interval, in total and by year. The report (--report) opens with a decision box per "
+                    "option: net cost to each payer, cost per admission avoided, bed day saved and duplicate "
+                    "visit avoided, and the payback year.")
+    comp.add_argument("base", help="the base scenario (arm A): built-in name or YAML file")
+    comp.add_argument("options", nargs="+", metavar="option",
+                      help="one or more options (arms B, C, ...; at most 25): "
+                           "built-in names or YAML files")
     how_many = comp.add_mutually_exclusive_group()
     how_many.add_argument("--replications", type=replication_count,
                           help=f"replications per arm (default 10, at most {MAX_REPLICATIONS:,})")
@@ -319,6 +370,16 @@ def add_cli(subparsers) -> None:
                            "holds an earlier carepath report (never other files)")
     comp.add_argument("--report", metavar="FILE.html",
                       help="write an HTML report of the comparison (a new file, or an earlier report with --force)")
+    comp.add_argument("--uncertainty", action="store_true",
+                      help="draw every uncertain parameter (model/parameters.csv, uniform over its uncertainty "
+                           "range) per replication, the same draw for every arm, so intervals include what we do "
+                           "not know about the world; the report adds the probability each option saves each "
+                           "payer money and acceptability curves (use 30 or more replications)")
+    comp.add_argument("--attribution", type=positive_int, nargs="?", const=3, default=0, metavar="R",
+                      help="split each option's effect among its levers (Shapley values, a waterfall in the "
+                           "report) over the first R replications (default 3 when given without R). Costs up to "
+                           "2**k - 2 extra runs per replication for an option with k levers (k at most 5; beyond, "
+                           "24 sampled orders)")
     comp.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     comp.set_defaults(handler=cmd_compare)
 

@@ -102,7 +102,7 @@ def test_save_and_load_round_trip(comparison, tmp_path):
 def test_json_is_strict_and_complete(comparison):
     data = comparison.to_json()
     text = json.dumps(data, allow_nan=False)  # NaN would not be valid JSON
-    assert set(json.loads(text)) == {"meta", "totals", "by_year"}
+    assert set(json.loads(text)) == {"meta", "totals", "by_year", "options"}
     row = data["totals"]["cost_total"]
     assert row["ci_low"] <= row["diff"] <= row["ci_high"]
     assert [y["year"] for y in data["by_year"]["emergency_admissions"]] == [1, 2]
