@@ -50,7 +50,7 @@ def _with_interval(measure: dict, metric: str) -> str:
 
 def _ratio_cell(measure: dict) -> str:
     if not measure["meaningful"]:
-        return measure["note"].capitalize()
+        return "not meaningful: the change it divides by may be zero (its interval includes zero)"
     text = f"{_money(measure['value'])} ({_money(measure['low'])} to {_money(measure['high'])})"
     return f"{text}; {measure['note']}" if measure["note"] else text
 
@@ -121,7 +121,7 @@ def decision_section(comparison, table_html, esc) -> str:
 <p>Each option against <strong>{esc(base)}</strong> over the whole run, for the whole area. A net cost above
 zero means the payer spends more under the option; below zero, it saves. In brackets: 95% interval
 (<strong>{esc(kind)}</strong>): {esc(spread)}.</p>
-{table_html(table, numeric=[c for c in table.columns if c != 'Measure'])}
+{table_html(table)}
 <p class="note"><strong>How to read it.</strong> A cost per admission avoided, bed day saved or duplicate visit
 avoided is the net cost to all payers divided by how many fewer there were. When the interval of that
 change includes zero, the option may not change it at all, and the ratio is then not meaningful (it could be

@@ -1,7 +1,10 @@
 """Experiments on the care-pathway model: paired comparisons, sweeps and sensitivity analysis.
 
-- `experiments.compare.compare(a, b, ...)`: two scenarios on common random numbers, with
-  paired 95% intervals (or as many replications as a target precision needs).
+- `experiments.compare.compare(base, option, ...)`: a base and one or more options on common
+  random numbers, with paired 95% intervals (or as many replications as a target precision
+  needs), optionally with parameter uncertainty (`uncertainty.py`) and lever attribution
+  (`attribution.py`); `decision.py` gives the decision measures (cost per admission avoided,
+  payback year, ...).
 - `experiments.sweep.run_sweep(file, out, ...)`: an experiment file's design, run in local
   processes or on a Dask cluster, streamed to Parquet part files and resumable.
 - `experiments.sensitivity.analyse(folder)`: sensitivity indices of a finished sweep (Sobol or
