@@ -222,7 +222,9 @@ option is worth its net cost at that value. Where a curve stays low whatever the
 reliably save bed days (or admissions) at all.</p>
 {figures}
 <details><summary>Parameters drawn ({len(drawn)})</summary><ul>{listed}</ul></details>
-{kept_html}"""
+{kept_html}
+<p>The draws depend only on each replication's seed, so the same command with <code>--uncertainty</code> and the
+same seeds draws them again.</p>"""
 
 
 def _range(bounds) -> str:

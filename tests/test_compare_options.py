@@ -20,6 +20,7 @@ def several():
     return compare("siloed", *OPTIONS, **SMALL)
 
 
+@pytest.mark.slow
 def test_every_arm_runs_the_same_seeds(several):
     runs = several.runs
     assert sorted(runs["arm"].unique()) == ["A", "B", "C"]
@@ -30,6 +31,7 @@ def test_every_arm_runs_the_same_seeds(several):
         assert sorted(rows["seed"].unique()) == [1, 2, 3]
 
 
+@pytest.mark.slow
 def test_each_option_is_exactly_its_own_two_arm_comparison(several):
     """Common random numbers keyed by person: adding an option changes no other option's numbers."""
     two = compare("siloed", "integrated", **SMALL)
@@ -41,6 +43,7 @@ def test_each_option_is_exactly_its_own_two_arm_comparison(several):
     assert sorted(c.runs["arm"].unique()) == ["A", "B"]
 
 
+@pytest.mark.slow
 def test_json_gives_every_option_its_differences_and_decision(several):
     data = json.loads(json.dumps(several.to_json(), allow_nan=False))
     assert set(data["options"]) == {"B", "C"}
@@ -59,6 +62,7 @@ def test_json_gives_every_option_its_differences_and_decision(several):
     assert data["totals"] == data["options"]["B"]["totals"]
 
 
+@pytest.mark.slow
 def test_save_and_load_keeps_every_option(several, tmp_path):
     several.save(tmp_path / "c")
     again = load_comparison(tmp_path / "c")
@@ -71,6 +75,7 @@ def test_a_base_alone_is_refused():
         compare("siloed", **SMALL)
 
 
+@pytest.mark.slow
 def test_cli_takes_several_options_and_prints_one_table(capsys):
     from carepath_cli import main
 

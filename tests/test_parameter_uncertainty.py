@@ -38,6 +38,7 @@ def uncertain():
     return compare("siloed", "integrated", replications=3, uncertainty=True, patients=200, years=1, workers=1)
 
 
+@pytest.mark.slow
 def test_every_arm_of_a_replication_gets_the_same_draw(uncertain):
     draws = uncertain.draws
     assert list(draws["replication"]) == [1, 2, 3] and list(draws["seed"]) == [1, 2, 3]
@@ -53,6 +54,7 @@ def test_every_arm_of_a_replication_gets_the_same_draw(uncertain):
     assert set(uncertain.meta["uncertainty"]["drawn"]) <= set(registry())
 
 
+@pytest.mark.slow
 def test_the_drawn_costs_reach_the_model(uncertain):
     """An emergency admission's unit cost is drawn: the admission cost per admission follows it."""
     draws = uncertain.draws.set_index("replication")["area.costs.emergency_admission"]
@@ -62,6 +64,7 @@ def test_the_drawn_costs_reach_the_model(uncertain):
         assert per_admission.to_numpy() == pytest.approx(draws.loc[runs.index].to_numpy()), arm
 
 
+@pytest.mark.slow
 def test_json_names_the_interval_kind_and_probabilities(uncertain):
     decision = uncertain.to_json()["options"]["B"]["decision"]
     assert "Monte Carlo + parameter uncertainty" in decision["interval"]

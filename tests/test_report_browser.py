@@ -110,12 +110,13 @@ def decision_report_file(tmp_path_factory) -> Path:
                               name="rapid response and shared record")
     one = dataclasses.replace(load_scenario("siloed", {"arrangement.integrated_discharge.strength": 0.7}),
                               name="discharge to assess")
-    comparison = compare("siloed", two, one, replications=3, attribution=2, uncertainty=True, patients=200,
+    comparison = compare("siloed", two, one, replications=2, attribution=2, uncertainty=True, patients=150,
                          years=2, workers=2)
     return write_report(comparison, tmp_path_factory.mktemp("decision") / "report.html")
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(480)  # three arms, two coalitions and some twenty figures, on a shared 2-core machine
 def test_decision_report_shows_the_box_waterfalls_and_uncertainty_in_chromium(decision_report_file):
     seen = render(decision_report_file, "report-decision")
     assert seen["problems"] == [] and seen["requested"] == [seen["page_url"]]
