@@ -49,6 +49,8 @@ def _with_interval(measure: dict, metric: str) -> str:
 
 
 def _ratio_cell(measure: dict) -> str:
+    if not measure["meaningful"] and measure["gain"]["n"] < 2:
+        return "not given: one replication has no interval"
     if not measure["meaningful"]:
         return "not meaningful: the change it divides by may be zero (its interval includes zero)"
     text = f"{_money(measure['value'])} ({_money(measure['low'])} to {_money(measure['high'])})"
@@ -58,6 +60,8 @@ def _ratio_cell(measure: dict) -> str:
 def payback_cell(back: dict) -> str:
     """The payback text with its interval in words."""
     horizon = back["horizon"]
+    if back.get("n", 2) < 2:
+        return f"{back['text'].capitalize()} (one replication: no interval)"
     if back["latest"] is not None:
         span = f"surely by year {back['latest']}"
     else:

@@ -103,7 +103,9 @@ def cost_per_gain(totals: pd.DataFrame, metric: str, unit: str, uncertain: bool)
         bounds = fieller(cost, gain)
         if bounds is not None:
             out.update(value=float(cost.mean() / gain.mean()), low=bounds[0], high=bounds[1], meaningful=True)
-    if not out["meaningful"]:
+    if not out["meaningful"] and len(gain) < 2:
+        out["note"] = "one replication: no interval, so no ratio is given"
+    elif not out["meaningful"]:
         out["note"] = NOT_MEANINGFUL.format(what=f"change in {metric.replace('_', ' ')}", unit=unit)
     elif gained["value"] < 0:
         out["note"] = f"the option increases {metric.replace('_', ' ')}: this is a cost per extra one, with the sign reversed"
@@ -139,6 +141,7 @@ def payback(comparison, uncertain: bool) -> dict:
     else:
         text = f"pays back in year {year}"
     return {"year": year, "earliest": earliest, "latest": latest, "horizon": horizon, "text": text,
+            "n": int(len(cumulative)),
             "cumulative": [{"year": y, **b} for y, b in zip(years, by_year)]}
 
 

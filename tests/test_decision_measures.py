@@ -100,3 +100,17 @@ def test_a_gain_that_is_a_loss_is_flagged():
     totals = pd.DataFrame({"cost_total": [100.0, 110.0, 90.0], "emergency_admissions": [5.0, 6.0, 5.5]})
     out = cost_per_gain(totals, "emergency_admissions", "emergency admission avoided", uncertain=False)
     assert out["meaningful"] and "increases" in out["note"]
+
+
+def test_one_replication_gives_values_without_intervals_or_ratios():
+    from analysis.decision_report import decision_table
+
+    c = synthetic(lambda r, y: 1100.0, lambda r, y: 99.0, reps=1)
+    d = decision(c)
+    assert d["net_cost_total"]["value"] == 300 and np.isnan(d["net_cost_total"]["low"])
+    assert not d["cost_per_admission_avoided"]["meaningful"]
+    assert d["cost_per_admission_avoided"]["note"].startswith("one replication")
+    table = decision_table([("B", c)]).set_index("Measure")["option"]
+    assert table["Cost per emergency admission avoided"] == "not given: one replication has no interval"
+    assert table["Payback (break-even) year"] == "No payback within 3 years (one replication: no interval)"
+    assert table["Net cost to all payers"] == "£300 (one replication: no interval)"
