@@ -13,7 +13,7 @@ import math
 import pandas as pd
 
 from analysis import plots
-from analysis.labels import fmt, metric_name, title_case
+from analysis.labels import decimals, fmt, is_money, metric_name, title_case
 from experiments.attribution import ATTRIBUTED_METRICS
 from experiments.decision import GAINS, PAYER_COSTS, acceptability, decision, interval_kind, paired_totals, value_grid
 
@@ -43,9 +43,11 @@ def _money(value) -> str:
 
 
 def _with_interval(measure: dict, metric: str) -> str:
+    places = None if is_money(metric) else decimals([measure["value"], measure["low"], measure["high"]])
+    value = fmt(measure["value"], metric, places)
     if measure.get("n", 2) < 2:
-        return f"{fmt(measure['value'], metric)} (one replication: no interval)"
-    return f"{fmt(measure['value'], metric)} ({fmt(measure['low'], metric)} to {fmt(measure['high'], metric)})"
+        return f"{value} (one replication: no interval)"
+    return f"{value} ({fmt(measure['low'], metric, places)} to {fmt(measure['high'], metric, places)})"
 
 
 def _ratio_cell(measure: dict) -> str:
@@ -66,10 +68,10 @@ def payback_cell(back: dict) -> str:
         span = f"surely by year {back['latest']}"
     else:
         span = f"not surely within {horizon} year{'s' if horizon != 1 else ''}"
-    if back["earliest"] is not None and back["earliest"] != back["latest"]:
-        span = f"possibly from year {back['earliest']}, {span}"
-    elif back["earliest"] is None:
+    if back["earliest"] is None:
         span = f"no payback within {horizon} year{'s' if horizon != 1 else ''} even at the interval's best"
+    elif back["earliest"] != back["latest"]:
+        span = f"the interval allows payback from year {back['earliest']}; {span}"
     return f"{back['text'].capitalize()} ({span})"
 
 
