@@ -189,16 +189,15 @@ unknowns. Run <code>carepath compare ... --uncertainty</code> (with 30 or more r
 their ranges in each replication, for intervals that include them, the probability each option saves each payer
 money, and acceptability curves.</p>"""
     views = option_views(comparison)
-    rows = []
-    curves = {key: {} for key in GAINS if key != "duplicate_visit_avoided"}
-    for _, view in views:
-        totals = paired_totals(view)
-        name = option_name(view)
-        rows.append({"Option": name, **{column: f"{(totals[metric] < 0).mean():.0%}"
-                                        for column, metric in SAVES_COLUMNS.items()}})
-        for key in curves:
-            metric = GAINS[key][0]
-            curves[key][name] = acceptability(totals, metric, value_grid(totals, metric))
+    totals = {option_name(view): paired_totals(view) for _, view in views}
+    rows = [{"Option": name, **{column: f"{(t[metric] < 0).mean():.0%}" for column, metric in SAVES_COLUMNS.items()}}
+            for name, t in totals.items()]
+    curves = {}
+    for key in (k for k in GAINS if k != "duplicate_visit_avoided"):
+        metric = GAINS[key][0]
+        # one value axis for every option, wide enough for the widest of their own ranges
+        grid = max((value_grid(t, metric) for t in totals.values()), key=lambda g: g[-1])
+        curves[key] = {name: acceptability(t, metric, grid) for name, t in totals.items()}
     n = int(comparison.runs["replication"].nunique())
     figures = "".join(
         figure_html(plots.acceptability_curves(curves[key], GAINS[key][1]),
