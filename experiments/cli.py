@@ -153,7 +153,8 @@ def print_options(comparison) -> None:
         cells = []
         for option in options:
             row = rows.loc[option]
-            cells.append(f"  {_number(row['diff'], money) + ' [' + _number(row['ci_low'], money) + ', ' + _number(row['ci_high'], money) + ']':>{width - 2}s}")
+            text = f"{_number(row['diff'], money)} [{_number(row['ci_low'], money)}, {_number(row['ci_high'], money)}]"
+            cells.append(f"  {text:>{width - 2}s}")
         print(f"  {metric:26s}{_number(rows.iloc[0]['mean_a'], money):>16s}" + "".join(cells))
 
 
