@@ -15,7 +15,8 @@ import pandas as pd
 from analysis import plots
 from analysis.labels import decimals, fmt, is_money, metric_name, title_case
 from experiments.attribution import ATTRIBUTED_METRICS
-from experiments.decision import GAINS, PAYER_COSTS, acceptability, decision, interval_kind, paired_totals, value_grid
+from experiments.decision import (GAINS, PAYER_COSTS, acceptability, decision, interval_kind, paired_totals, value_grid,
+                                 with_parameter_uncertainty)
 
 PAYER_ROWS = {"nhs": "Net cost to the NHS", "council": "Net cost to the council",
               "self_funders": "Net cost to self-funders", "total": "Net cost to all payers"}
@@ -96,18 +97,20 @@ def case_management_note(comparison) -> str:
     meta = comparison.meta or {}
     values = meta.get("values") or {}
     path = "arrangement.case_management.admission_rr"
-    drawn = path in ((meta.get("uncertainty") or {}).get("drawn") or {})
+    drawn = ((meta.get("uncertainty") or {}).get("drawn") or {}).get(path)
     set_to = {arm: v.get(path) for arm, v in values.items() if v.get(path) not in (None, 1.0, 1)}
     text = ("Case management (the \u201ccoordination\u201d cost line) has no effect on emergency admissions in "
             "this model by design: a coordinated person's crisis rate is multiplied by a relative risk of 1.00 by "
             "default, because the evidence finds no significant effect on admissions, costs or mortality (Stokes "
             "et al., PLoS ONE 2015, 36 studies; docs/ODD.md, section 7.14). Its value is in people's experience "
-            "of care, which the model does not measure, so its cost buys no saving here.")
+            "of care, which the model does not measure, so by default its cost buys no saving here.")
     if drawn:
-        text += (" With parameter uncertainty on, that relative risk is drawn per replication from 0.95 to 1.03, "
+        text += (f" With parameter uncertainty on, that relative risk is drawn per replication from {_range(drawn)}, "
                  "so case management may then raise or lower admissions a little.")
     elif set_to:
-        text += " In this comparison it is set to " + ", ".join(f"{v:g} in arm {a}" for a, v in set_to.items()) + "."
+        text += (" In this comparison the relative risk is set to "
+                 + ", ".join(f"{v:g} in arm {a}" for a, v in set_to.items())
+                 + ", so there case management does change admissions.")
     return text
 
 
@@ -115,7 +118,7 @@ def decision_section(comparison, table_html, esc) -> str:
     """Page one: the decision box for every option, how to read it, and the case management note."""
     views = option_views(comparison)
     kind = interval_kind(comparison)
-    uncertain = "+" in kind
+    uncertain = with_parameter_uncertainty(comparison)
     table = decision_table(views)
     base = plots.scenario_names(views[0][1])["A"]
     spread = ("the 2.5th to 97.5th percentiles of the replications' values, each replication a draw of the "

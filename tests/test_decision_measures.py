@@ -114,3 +114,17 @@ def test_one_replication_gives_values_without_intervals_or_ratios():
     assert table["Cost per emergency admission avoided"] == "not given: one replication has no interval"
     assert table["Payback (break-even) year"] == "No payback within 3 years (one replication: no interval)"
     assert table["Net cost to all payers"] == "£300 (one replication: no interval)"
+
+
+def test_the_case_management_note_says_what_this_comparison_assumes():
+    from analysis.decision_report import case_management_note
+
+    c = synthetic(lambda r, y: 1000.0, lambda r, y: 100.0)
+    path = "arrangement.case_management.admission_rr"
+    c.meta["values"] = {"A": {path: 1.0}, "B": {path: 1.0}}
+    assert "no effect on emergency admissions in this model by design" in case_management_note(c)
+    assert "In this comparison" not in case_management_note(c)
+    c.meta["values"]["B"][path] = 0.97
+    assert "set to 0.97 in arm B, so there case management does change admissions" in case_management_note(c)
+    c.meta["uncertainty"] = {"drawn": {path: [0.95, 1.03]}}
+    assert "drawn per replication from 0.95 to 1.03" in case_management_note(c)
