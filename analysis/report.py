@@ -29,6 +29,7 @@ from analysis.labels import HEADLINE, fmt, metric_name, title_case
 from analysis.provenance import (arms, differing_parameters, plain_citation, precision_text, run_settings, seeds_text,
                                  shared_overrides)
 from analysis.summary import NO_CHANGE, difference, headline_table, interval_label, summary_sentences, verdict
+from experiments.decision import interval_kind
 from model.tally import METRICS
 
 CSS = """
@@ -176,7 +177,9 @@ def _figures_section(comparison) -> str:
          "or social care (assessment, package or placement)."),
     ]
     body = "".join(f"<h3>{esc(title)}</h3>{figure_html(fig, title, caption)}" for fig, title, caption in parts)
-    return f'<h2 id="figures">Figures</h2>{body}'
+    kind = interval_kind(comparison)
+    return (f'<h2 id="figures">Figures</h2><p>Every band and error bar in these figures is a 95% confidence '
+            f"interval over replications: <strong>{esc(kind)}</strong>.</p>{body}")
 
 
 def _all_outputs_section(comparison) -> str:
