@@ -14,7 +14,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from model.costs import CostLedger
+from model.costs import PAYER_NAMES, CostLedger
 from model.tally import METRICS
 from model.timing import WEEKS_PER_YEAR
 
@@ -36,6 +36,8 @@ class WeeklyRecord:
         self.years: list[int] = []  # per week: its year index (0 = year 1)
         self.people_alive: list[int] = []  # per week: alive at the week's end
         self._latest: dict[str, float] | None = None
+        self._headline_counts = [(name, self.count_names.index(name)) for name in METRICS
+                                 if name in self.count_names]
         self.datacollector = mesa.DataCollector(
             model_reporters={name: partial(_latest, name) for name in METRICS})
 
@@ -58,10 +60,15 @@ class WeeklyRecord:
         self.datacollector.collect(model)
 
     def latest(self) -> dict[str, float]:
-        """The last finished week's headline values (worked out once a week, for the DataCollector)."""
+        """The last finished week's headline values, worked out once a week for the DataCollector
+        (directly: the full cost columns of `frame` take far longer than the week's snapshot)."""
         if self._latest is None:
-            columns = self._columns(slice(-1, None))
-            self._latest = {name: float(columns[name][0]) for name in METRICS}
+            counts, by_payer = self.counts[-1], self.costs[-1].sum(axis=0)
+            values = {name: float(counts[i]) for name, i in self._headline_counts}
+            values["cost_total"] = total = float(by_payer.sum())
+            values.update({f"cost_{name}": float(by_payer[payer]) for payer, name in PAYER_NAMES.items()})
+            values["cost_npv"] = total / (1.0 + self.discount_rate) ** self.years[-1]
+            self._latest = values
         return self._latest
 
     def frame(self) -> pd.DataFrame:
