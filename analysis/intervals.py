@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from model.outputs import averaged, combine
+from model.outputs import averaged, whole_runs
 
 LEVEL = 0.95
 
@@ -64,8 +64,7 @@ def total_difference(runs: pd.DataFrame, metric: str, level: float = LEVEL) -> d
 
 def arm_totals(runs: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Each arm's mean over replications of the whole-run total of each column (rows: arm)."""
-    per_rep = combine(runs[["arm", "replication", *columns]], ["arm", "replication"])
-    return per_rep.groupby("arm")[columns].mean()
+    return whole_runs(runs, ["arm", "replication"], columns).groupby(level="arm").mean()
 
 
 def summarise(runs: pd.DataFrame, metrics, level: float = LEVEL) -> pd.DataFrame:

@@ -64,15 +64,13 @@ def per_replication(runs: pd.DataFrame, arm: str, columns: list[str], year=None,
     """One row per replication: the whole run (year=None) or one period's values (`by`: the
     column naming periods). The whole run sums flows and averages levels, weighted by the
     periods' weeks when the table has them (model.outputs.combine)."""
-    from model.outputs import combine
+    from model.outputs import whole_runs
 
     rows = runs[runs["arm"] == arm]
     if year is not None:
         rows = rows[rows[by] == year]
         return rows.groupby("replication")[columns].sum(min_count=1).sort_index()
-    weeks = "weeks" if "weeks" in rows.columns else None
-    table = combine(rows[["replication", *columns, *([weeks] if weeks else [])]], ["replication"], weeks)
-    return table.set_index("replication")[columns].sort_index()
+    return whole_runs(rows, ["replication"], columns).sort_index()
 
 
 def summarise(runs: pd.DataFrame, level: float = LEVEL, by: str = "year") -> pd.DataFrame:

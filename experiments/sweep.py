@@ -28,6 +28,7 @@ from experiments.design import Design, build_design, point_values
 from experiments.spec import Experiment, ExperimentError, load_experiment
 from experiments.store import FORMAT, SweepStore, read_runs, write_table
 from experiments.worker import ArmSpec, RunOutcome, RunTask, run_task
+from model.outputs import whole_runs
 
 MIN_REPLICATIONS = 3  # where a precision target starts, as in experiments.compare
 
@@ -339,7 +340,7 @@ def relative_half_widths(rows: pd.DataFrame, outputs: list[str]) -> dict[str, fl
     """Each output's paired B - A half-width over replications, relative to arm A's mean."""
     from experiments.stats import paired
 
-    totals = rows.groupby(["replication", "arm"])[outputs].sum().unstack("arm")
+    totals = whole_runs(rows, ["replication", "arm"], outputs).unstack("arm")
     stats = paired(totals.xs("A", axis=1, level="arm").to_numpy(), totals.xs("B", axis=1, level="arm").to_numpy())
     out = {}
     for i, name in enumerate(outputs):
@@ -355,7 +356,7 @@ def point_intervals(runs: pd.DataFrame, experiment: Experiment, plan: Plan) -> p
     from experiments.stats import paired
 
     outputs = list(experiment.spec.outputs)
-    totals = runs.groupby(["point", "replication", "arm"])[outputs].sum().unstack("arm")
+    totals = whole_runs(runs, ["point", "replication", "arm"], outputs).unstack("arm")
     rows = []
     for point, block in totals.groupby(level="point"):
         stats = paired(block.xs("A", axis=1, level="arm").to_numpy(), block.xs("B", axis=1, level="arm").to_numpy())

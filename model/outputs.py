@@ -197,28 +197,38 @@ def combine(table: pd.DataFrame, keys: list[str] | None = None, weeks: str | Non
     (weighted by the `weeks` column when given, else equally), end-of-period values the last one.
 
     Columns outside the dictionary are summed (a table's other counts are flows) unless they
-    are keys; identifiers are dropped.
+    are keys; identifiers and text columns are dropped.
     """
     keys = list(keys or [])
-    grouped = table.groupby(keys, sort=True) if keys else None
-    out = {}
+    kinds = {}
     for name in table.columns:
         entry = COLUMNS.get(name)
-        if name in keys or (entry is not None and entry.kind == ID) or name == weeks:
+        if name in keys or name == weeks or (entry is not None and entry.kind == ID):
             continue
-        column = table[name]
-        if entry is not None and entry.kind == LEVEL:
-            weight = table[weeks] if weeks else pd.Series(1.0, index=table.index)
-            if keys:
-                out[name] = (column * weight).groupby([table[k] for k in keys]).sum() / weight.groupby(
-                    [table[k] for k in keys]).sum()
-            else:
-                out[name] = float((column * weight).sum() / weight.sum())
-        elif entry is not None and entry.kind == END:
-            out[name] = grouped[name].last() if keys else (column.dropna().iloc[-1] if column.notna().any()
-                                                          else np.nan)
-        elif pd.api.types.is_numeric_dtype(column):
-            out[name] = grouped[name].sum(min_count=1) if keys else column.sum(min_count=1)
+        if entry is not None and entry.kind in (LEVEL, END):
+            kinds[name] = entry.kind
+        elif pd.api.types.is_numeric_dtype(table[name]):
+            kinds[name] = FLOW
+    flows = [n for n, k in kinds.items() if k == FLOW]
+    levels = [n for n, k in kinds.items() if k == LEVEL]
+    ends = [n for n, k in kinds.items() if k == END]
+    weight = table[weeks].astype(float) if weeks else pd.Series(1.0, index=table.index)
+    weighted = table[levels].mul(weight, axis=0).assign(_weight=weight)
     if keys:
-        return pd.DataFrame(out).reset_index()
-    return pd.DataFrame([out])
+        groups = [table[k] for k in keys]
+        summed = weighted.groupby(groups, sort=True).sum()
+        parts = [table[flows].groupby(groups, sort=True).sum(min_count=1),
+                 summed[levels].div(summed["_weight"], axis=0),
+                 table[ends].groupby(groups, sort=True).last()]
+        return pd.concat(parts, axis=1)[list(kinds)].reset_index()
+    row = {**table[flows].sum(min_count=1).to_dict(),
+           **(weighted[levels].sum() / weight.sum()).to_dict(),
+           **{n: (table[n].dropna().iloc[-1] if table[n].notna().any() else np.nan) for n in ends}}
+    return pd.DataFrame([{n: row[n] for n in kinds}])
+
+
+def whole_runs(rows: pd.DataFrame, keys: list[str], columns: list[str]) -> pd.DataFrame:
+    """Each group's whole run (`combine`: flows summed, levels averaged), indexed by `keys`."""
+    weeks = "weeks" if "weeks" in rows.columns else None
+    table = combine(rows[[*keys, *columns, *([weeks] if weeks else [])]], keys, weeks)
+    return table.set_index(keys)[columns]
