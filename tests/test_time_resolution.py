@@ -27,7 +27,7 @@ def test_months_are_twelve_runs_of_whole_weeks_per_year():
 
 @pytest.mark.parametrize("resolution, periods", [("week", 104), ("month", 24), ("year", 2)])
 def test_periods_add_up_to_the_years(small_run, resolution, periods):
-    result = small_run("integrated", patients=300, years=2, seed=4)
+    result = small_run("integrated", patients=200, years=2, seed=4)
     table = result.by_period(resolution)
     assert len(table) == periods and list(table["period"]) == list(range(1, periods + 1))
     assert table.groupby("year")["weeks"].sum().tolist() == [52, 52]
@@ -37,7 +37,7 @@ def test_periods_add_up_to_the_years(small_run, resolution, periods):
 
 
 def test_levels_are_averaged_over_weeks_not_added(small_run):
-    result = small_run("integrated", patients=300, years=2, seed=4)
+    result = small_run("integrated", patients=200, years=2, seed=4)
     months = result.by_period("month")
     level = "waiting_list_council"
     weighted = months.groupby("year").apply(lambda g: np.average(g[level], weights=g["weeks"]), include_groups=False)
