@@ -28,6 +28,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from analysis.intervals import arm_bands, arm_totals, cumulative_difference, spans_zero, t_interval
 from analysis.labels import (CATEGORIES, PAYER_NAMES, PAYERS, axis_label, category_name, is_money,
                              metric_name, title_case, unit)
+from model.outputs import averaged
 
 ARM_COLOURS = {"A": "#D55E00", "B": "#0072B2"}  # colour-blind-safe (Okabe-Ito) vermilion and blue
 DIFF_COLOUR = "#333333"
@@ -160,7 +161,7 @@ def time_series(comparison, metric: str, ax=None, by_period: bool = False) -> Fi
         ax.plot(group[x], group["mean"], marker=marker, color=colour, label=names.get(arm, arm))
         ax.fill_between(group[x], group["low"], group["high"], color=colour, alpha=BAND_ALPHA, linewidth=0)
     ax.set_title(title_case(metric_name(metric, short=True)))
-    ax.set_ylabel(axis_label(metric, f"per {resolution}"))
+    ax.set_ylabel(axis_label(metric, "" if averaged(metric) else f"per {resolution}"))  # a level is no rate
     _value_axis(ax, metric)
     if bands["low"].min() >= 0:
         ax.set_ylim(bottom=0)
