@@ -85,6 +85,13 @@ def add_format_option(parser: argparse.ArgumentParser) -> None:
                         help="file format of the tables written with --out (default parquet)")
 
 
+def add_resolution_option(parser: argparse.ArgumentParser, tables: str) -> None:
+    parser.add_argument("--resolution", choices=("week", "month", "year"), default="year",
+                        help=f"time resolution of the results (default year). week or month: also write {tables} "
+                             "with one row per period (a period column counting from 1, its year and its weeks; "
+                             "months are 4 or 5 whole weeks); levels are averaged, flows summed (docs/outputs.md)")
+
+
 def overrides_from(args) -> dict:
     return dict(parse_assignment(item) for item in args.overrides)
 
@@ -100,21 +107,24 @@ def cmd_run(args) -> int:
     if args.out:
         def write(folder: Path) -> None:
             write_frame(result.by_year, folder, "by_year", args.format)
+            if args.resolution != "year":
+                write_frame(result.by_period(args.resolution), folder, "by_period", args.format)
             write_frame(result.totals.to_frame("total").rename_axis("metric").reset_index(), folder, "totals",
                         args.format)
             if result.events is not None:
                 write_frame(result.events, folder, "events", args.format)
-            (folder / "meta.json").write_text(json.dumps(result.meta, indent=2, default=str))
+            (folder / "meta.json").write_text(json.dumps({**result.meta, "resolution": args.resolution}, indent=2,
+                                                         default=str))
 
         write_output_folder(args.out, "run", write, args.force)
     if args.json:
-        print(json.dumps(result.headline(), default=str))
+        print(json.dumps(result.headline(args.resolution), default=str))
     else:
-        print_summary(result, args.out, args.format)
+        print_summary(result, args.out, args.format, args.resolution)
     return 0
 
 
-def print_summary(result, out, fmt: str = "parquet") -> None:
+def print_summary(result, out, fmt: str = "parquet", resolution: str = "year") -> None:
     from model.tally import METRICS
 
     meta = result.meta
@@ -126,7 +136,8 @@ def print_summary(result, out, fmt: str = "parquet") -> None:
         shown = f"£{value:,.0f}" if name.startswith("cost_") else f"{value:,.0f}"
         print(f"  {name:24s} {shown:>18s}")
     if out:
-        print(f"results written to {out}/ (by_year.{fmt}, totals.{fmt}, meta.json)")
+        by_period = f"by_period.{fmt} (by {resolution}), " if resolution != "year" else ""
+        print(f"results written to {out}/ (by_year.{fmt}, {by_period}totals.{fmt}, meta.json)")
 
 
 def cmd_scenarios(args) -> int:
@@ -161,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=seed_number, default=1, help="random seed, 0 to 2**63 - 1 (default 1)")
     run.add_argument("--out", metavar="DIR", help="write by_year.parquet, totals.parquet and meta.json here")
     add_format_option(run)
+    add_resolution_option(run, "by_period.parquet (with --out) and by_period in --json")
     run.add_argument("--force", action="store_true",
                      help="replace an --out folder that holds an earlier run's results (never other files)")
     run.add_argument("--json", action="store_true", help="print one JSON object instead of a table")

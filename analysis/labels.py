@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from model.costs import CATEGORIES
+from model.outputs import describe
 
 # The metrics the plain-language summary and the headline table lead with, in that order.
 HEADLINE = (
@@ -63,13 +64,6 @@ _CATEGORY_NAMES = {
     "integration_running": "integration running", "intermediate_care": "NHS intermediate care", "pooled_budget_transfer": "pooled budget transfer",
 }
 
-_UNITS = {
-    "bed_days": "bed days", "delayed_bed_days": "bed days", "delayed_bed_days_nhs": "bed days",
-    "delayed_bed_days_social_care": "bed days", "home_care_hours": "hours", "days_at_home": "person-days",
-    "unmet_need_days": "person-days",
-}
-
-
 def category_name(category: str) -> str:
     return _CATEGORY_NAMES.get(category, category.replace("_", " "))
 
@@ -97,10 +91,12 @@ def metric_name(metric: str, short: bool = False) -> str:
 
 
 def unit(metric: str) -> str:
-    """The unit of a metric's value, for axis labels: '£', 'bed days', 'count'."""
+    """The unit of a metric's value, for axis labels: '£', 'bed days', 'person-days', from the
+    data dictionary (model/outputs.py); 'count' for a column it does not know."""
     if is_money(metric):
         return "£"
-    return _UNITS.get(metric, "count")
+    entry = describe(metric)
+    return entry.unit if entry is not None else "count"
 
 
 def axis_label(metric: str, per: str = "") -> str:

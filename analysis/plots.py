@@ -28,6 +28,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from analysis.intervals import arm_bands, arm_totals, cumulative_difference, spans_zero, t_interval
 from analysis.labels import (CATEGORIES, PAYER_NAMES, PAYERS, axis_label, category_name, is_money,
                              metric_name, title_case, unit)
+from model.outputs import averaged
 
 ARM_COLOURS = {"A": "#D55E00", "B": "#0072B2"}  # colour-blind-safe (Okabe-Ito) vermilion and blue
 DIFF_COLOUR = "#333333"
@@ -143,17 +144,24 @@ def _grid(comparison, metrics, draw, title: str, columns: int = 2) -> Figure:
 
 
 @literal_text
-def time_series(comparison, metric: str, ax=None) -> Figure:
-    """Both arms' yearly means of a metric, each with its 95% band."""
+def time_series(comparison, metric: str, ax=None, by_period: bool = False) -> Figure:
+    """Both arms' yearly means of a metric, each with its 95% band; with `by_period`, a line over
+    the weeks or months of a comparison made with resolution week or month (runs_by_period)."""
     fig, ax = _new_axes(ax)
     names = arm_names(comparison)
-    bands = arm_bands(comparison.runs, metric)
+    resolution = comparison.meta.get("resolution", "year") if by_period else "year"
+    if by_period and getattr(comparison, "runs_by_period", None) is None:
+        raise ValueError("by_period: this comparison has no runs by week or month; make it with "
+                         "resolution='week' or 'month' (carepath compare --resolution)")
+    runs, x = (comparison.runs_by_period, "period") if by_period else (comparison.runs, "year")
+    bands = arm_bands(runs, metric, by=x)
+    marker = "o" if bands[x].nunique() <= 30 else None
     for arm, group in bands.groupby("arm"):
         colour = ARM_COLOURS.get(arm, "black")
-        ax.plot(group["year"], group["mean"], marker="o", color=colour, label=names.get(arm, arm))
-        ax.fill_between(group["year"], group["low"], group["high"], color=colour, alpha=BAND_ALPHA, linewidth=0)
+        ax.plot(group[x], group["mean"], marker=marker, color=colour, label=names.get(arm, arm))
+        ax.fill_between(group[x], group["low"], group["high"], color=colour, alpha=BAND_ALPHA, linewidth=0)
     ax.set_title(title_case(metric_name(metric, short=True)))
-    ax.set_ylabel(axis_label(metric, "per year"))
+    ax.set_ylabel(axis_label(metric, "" if averaged(metric) else f"per {resolution}"))  # a level is no rate
     _value_axis(ax, metric)
     if bands["low"].min() >= 0:
         ax.set_ylim(bottom=0)
@@ -161,14 +169,18 @@ def time_series(comparison, metric: str, ax=None) -> Figure:
         ax.set_ylim(0, 1)
         ax.text(0.5, 0.5, "none in either arm", transform=ax.transAxes, ha="center", color="#555555")
     _year_axis(ax)
+    if resolution != "year":
+        ax.set_xlabel(f"{resolution.capitalize()} of the run")
     ax.legend(loc="best", fontsize=8)
     return fig
 
 
 @literal_text
-def time_series_grid(comparison, metrics, columns: int = 2) -> Figure:
-    """time_series for several metrics, one panel each."""
-    return _grid(comparison, metrics, time_series, "Each year, both arms: mean over replications", columns)
+def time_series_grid(comparison, metrics, columns: int = 2, by_period: bool = False) -> Figure:
+    """time_series for several metrics, one panel each (by_period: over weeks or months)."""
+    each = comparison.meta.get("resolution", "year") if by_period else "year"
+    draw = functools.partial(time_series, by_period=by_period)
+    return _grid(comparison, metrics, draw, f"Each {each}, both arms: mean over replications", columns)
 
 
 @literal_text

@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from carepath_cli import add_format_option, add_run_options, overrides_from, positive_int, seed_number, whole_number
+from carepath_cli import (add_format_option, add_resolution_option, add_run_options, overrides_from, positive_int,
+                          seed_number, whole_number)
 from experiments.spec import ExperimentError
 from model.scenario import MAX_SEED
 
@@ -74,7 +75,7 @@ def cmd_compare(args) -> int:
     comparison = compare(args.a, args.b, replications=args.replications, precision=args.precision, years=args.years,
                          patients=args.patients, overrides=overrides_from(args), workers=args.workers,
                          seed0=args.seed, max_replications=args.max_replications, progress=not args.no_progress,
-                         value_sources=("--set", "--patients"))
+                         value_sources=("--set", "--patients"), resolution=args.resolution)
     if args.out:
         comparison.save(Path(args.out), force=args.force, format=args.format)
     if args.report:
@@ -150,7 +151,7 @@ def cmd_sweep(args) -> int:
     check_sweep_folder(out)
     try:
         report = run_sweep(experiment, out, workers=args.workers, scheduler=args.scheduler,
-                           progress=not args.no_progress, worker_wait=args.worker_wait)
+                           progress=not args.no_progress, worker_wait=args.worker_wait, resolution=args.resolution)
     except KeyboardInterrupt:
         from experiments.store import SweepStore
 
@@ -174,6 +175,8 @@ def cmd_sweep(args) -> int:
 
         export_csv(out)
     print(f"results in {out}/runs.{args.format} (one row per run, arm and year) and {out}/design.{args.format}")
+    if args.resolution != "year":
+        print(f"by {args.resolution}: {out}/runs_by_period.{args.format} (one row per run, arm and {args.resolution})")
     if args.sensitivity:
         _print_sensitivity(out, None, as_json=False, save=None, method=None)
     return 0
@@ -314,6 +317,8 @@ def add_cli(subparsers) -> None:
     comp.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     comp.add_argument("--out", metavar="DIR", help="write runs.parquet, summary.parquet and meta.json here")
     add_format_option(comp)
+    add_resolution_option(comp, "runs_by_period.parquet and summary_by_period.parquet with --out (and by_period "
+                                "in --json)")
     comp.add_argument("--force", action="store_true",
                       help="replace an --out folder that holds an earlier comparison, and a --report file that "
                            "holds an earlier carepath report (never other files)")
@@ -342,6 +347,8 @@ def add_cli(subparsers) -> None:
     sweep.add_argument("--format", choices=("parquet", "csv"), default="parquet",
                        help="csv: also write runs.csv and design.csv when the sweep is complete (the Parquet "
                             "files stay: resuming reads them)")
+    add_resolution_option(sweep, "runs_by_period.parquet (a sweep resumes only at the resolution it was started "
+                                 "with)")
     sweep.add_argument("--sensitivity", action="store_true",
                        help="print sensitivity indices when the sweep is complete (Sobol or Morris for their "
                             "designs, the delta measure for others)")

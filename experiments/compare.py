@@ -43,18 +43,17 @@ class Comparison:
     runs: pd.DataFrame
     summary: pd.DataFrame
     meta: dict = field(default_factory=dict)
+    runs_by_period: pd.DataFrame | None = None  # with resolution week or month: runs by that period
+    summary_by_period: pd.DataFrame | None = None  # and their paired summary, period 'total' then each
 
     def to_json(self) -> dict:
-        """One JSON-ready object: meta, the totals by metric, and each metric by year."""
-        stat_columns = [c for c in self.summary.columns if c not in ("metric", "period")]
-        totals, by_year = {}, {}
-        for row in self.summary.to_dict("records"):
-            values = {k: _plain(row[k]) for k in stat_columns}
-            if row["period"] == "total":
-                totals[row["metric"]] = values
-            else:
-                by_year.setdefault(row["metric"], []).append({"year": int(row["period"]), **values})
-        return {"meta": self.meta, "totals": totals, "by_year": by_year}
+        """One JSON-ready object: meta, the totals by metric, and each metric by year (and by
+        period, for resolution week or month)."""
+        totals, by_year = _by_period(self.summary, "year")
+        out = {"meta": self.meta, "totals": totals, "by_year": by_year}
+        if self.summary_by_period is not None:
+            out["by_period"] = _by_period(self.summary_by_period, "period")[1]
+        return out
 
     def save(self, folder: str | Path, force: bool = False, format: str = "parquet") -> Path:
         """Write runs, summary (as .parquet or .csv) and meta.json into `folder`, all or nothing.
@@ -66,6 +65,9 @@ class Comparison:
         def write(staging: Path) -> None:
             write_frame(self.runs, staging, "runs", format)
             write_frame(self.summary, staging, "summary", format)
+            if self.runs_by_period is not None:
+                write_frame(self.runs_by_period, staging, "runs_by_period", format)
+                write_frame(self.summary_by_period, staging, "summary_by_period", format)
             (staging / "meta.json").write_text(json.dumps(self.meta, indent=2, default=str), encoding="utf-8")
 
         write_output_folder(folder, "comparison", write, force)
@@ -80,10 +82,28 @@ def load_comparison(folder: str | Path) -> Comparison:
     if missing:
         raise ExperimentError(f"{folder}: not a comparison folder (missing {', '.join(missing)})")
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    if fmt == "csv":
-        summary = pd.read_csv(folder / "summary.csv", dtype={"period": str})
-        return Comparison(pd.read_csv(folder / "runs.csv"), summary, meta)
-    return Comparison(pd.read_parquet(folder / "runs.parquet"), pd.read_parquet(folder / "summary.parquet"), meta)
+
+    def read(name: str) -> pd.DataFrame | None:
+        path = folder / f"{name}.{fmt}"
+        if not path.exists():
+            return None
+        return pd.read_csv(path, dtype={"period": str} if name.startswith("summary") else None) if fmt == "csv" \
+            else pd.read_parquet(path)
+
+    return Comparison(read("runs"), read("summary"), meta, read("runs_by_period"), read("summary_by_period"))
+
+
+def _by_period(summary: pd.DataFrame, label: str) -> tuple[dict, dict]:
+    """A summary's rows as JSON: the totals by metric, and each metric's periods as a list."""
+    stat_columns = [c for c in summary.columns if c not in ("metric", "period")]
+    totals, periods = {}, {}
+    for row in summary.to_dict("records"):
+        values = {k: _plain(row[k]) for k in stat_columns}
+        if row["period"] == "total":
+            totals[row["metric"]] = values
+        else:
+            periods.setdefault(row["metric"], []).append({label: int(row["period"]), **values})
+    return totals, periods
 
 
 def _plain(value):
@@ -97,12 +117,15 @@ def _plain(value):
 class _Runner:
     """Runs replications of both arms on a shared pool and keeps their rows."""
 
-    def __init__(self, scenarios: dict, years: int, seed0: int, workers: int | None, progress: bool):
+    def __init__(self, scenarios: dict, years: int, seed0: int, workers: int | None, progress: bool,
+                 resolution: str = "year"):
         self.specs = {arm: arm_spec(arm, sc) for arm, sc in scenarios.items()}
         self.years = years
         self.seed0 = seed0
         self.backend = LocalBackend(workers)
         self.frames: dict[tuple[str, int], pd.DataFrame] = {}
+        self.resolution = resolution
+        self.period_frames: dict[tuple[str, int], pd.DataFrame] = {}
         self.versions: set[str] = set()
         self.bar = _bar(progress)
 
@@ -110,7 +133,8 @@ class _Runner:
         return self.seed0 + replication - 1
 
     def run(self, replications: range) -> None:
-        tasks = [RunTask(2 * r + (arm == "B"), self.seed(r), self.years, (self.specs[arm],), {"replication": r})
+        tasks = [RunTask(2 * r + (arm == "B"), self.seed(r), self.years, (self.specs[arm],), {"replication": r},
+                         self.resolution)
                  for r in replications for arm in ("A", "B")]
         self.bar.total = (self.bar.total or 0) + len(tasks)
         self.bar.refresh()
@@ -120,12 +144,15 @@ class _Runner:
                 raise ExperimentError(f"{self.specs[arm].name} (arm {arm}), replication {replication}, "
                                       f"seed {self.seed(replication)}: run failed: {outcome.error}")
             self.frames[(arm, replication)] = outcome.table
+            if outcome.periods is not None:
+                self.period_frames[(arm, replication)] = outcome.periods
             self.versions.add(outcome.code_version)
             self.bar.update(1)
 
-    def runs(self, upto: int | None = None) -> pd.DataFrame:
-        keys = sorted(k for k in self.frames if upto is None or k[1] <= upto)
-        table = pd.concat([self.frames[k] for k in keys], ignore_index=True)
+    def runs(self, upto: int | None = None, frames: dict | None = None) -> pd.DataFrame:
+        frames = self.frames if frames is None else frames
+        keys = sorted(k for k in frames if upto is None or k[1] <= upto)
+        table = pd.concat([frames[k] for k in keys], ignore_index=True)
         table = table.drop(columns=["scenario_hash"])
         return table[ID_COLUMNS + [c for c in table.columns if c not in ID_COLUMNS]]
 
@@ -148,12 +175,15 @@ def look_ahead(n: int) -> int:
 def compare(a, b, replications: int | None = None, precision: float | None = None, years: int = 5,
             patients: int | None = None, overrides: dict | None = None, workers: int | None = None, seed0: int = 1, *,
             headline=HEADLINE, max_replications: int = 100, progress: bool = False,
-            value_sources: tuple[str, str] = ("overrides", "patients")) -> Comparison:
+            value_sources: tuple[str, str] = ("overrides", "patients"), resolution: str = "year") -> Comparison:
     """Run scenarios `a` and `b` (names, files or Scenarios) on common random numbers; see module doc.
 
     `patients=None` keeps each scenario's own population size. `replications`: how many
     (default 10); with `precision`, how many to start from (default 3, as on the command line).
+    `resolution` "week" or "month" adds runs and a summary by that period (runs_by_period,
+    summary_by_period); the yearly ones are always there.
     """
+    from model.collector import RESOLUTIONS
     from model.api import resolve
     from model.scenario import check_seed
 
@@ -161,6 +191,8 @@ def compare(a, b, replications: int | None = None, precision: float | None = Non
         replications = MIN_REPLICATIONS if precision is not None else 10
 
     scenarios = {"A": resolve(a, overrides, patients, value_sources), "B": resolve(b, overrides, patients, value_sources)}
+    if resolution not in RESOLUTIONS:
+        raise ExperimentError(f"resolution: must be one of {', '.join(RESOLUTIONS)}, got {resolution!r}")
     if precision is not None and not 0 < precision < 1:
         raise ExperimentError(f"precision: must be a fraction between 0 and 1 (e.g. 0.01 for 1%), got {precision}")
     last = max_replications if precision is not None else replications
@@ -169,7 +201,7 @@ def compare(a, b, replications: int | None = None, precision: float | None = Non
     check_seed(seed0 + offset, f"seed0 + {offset} (the last replication's seed)")
     if workers is None:
         workers = min(available_cores(), 2 * (replications if precision is None else MIN_REPLICATIONS))
-    runner = _Runner(scenarios, years, seed0, workers, progress)
+    runner = _Runner(scenarios, years, seed0, workers, progress, resolution)
     try:
         if precision is None:
             runner.run(range(1, replications + 1))
@@ -180,8 +212,11 @@ def compare(a, b, replications: int | None = None, precision: float | None = Non
     finally:
         runner.close()
     summary = summarise(runs)
-    meta = _meta(scenarios, runs, runner, years, seed0, target)
-    return Comparison(runs, summary, meta)
+    meta = {**_meta(scenarios, runs, runner, years, seed0, target), "resolution": resolution}
+    if resolution == "year":
+        return Comparison(runs, summary, meta)
+    by_period = runner.runs(upto=int(runs["replication"].max()), frames=runner.period_frames)
+    return Comparison(runs, summary, meta, by_period, summarise(by_period, by="period"))
 
 
 def _until_precise(runner: _Runner, start: int, precision: float, headline: tuple, limit: int):

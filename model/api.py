@@ -54,5 +54,6 @@ def run(scenario: str | Path | Scenario = "siloed", patients: int | None = None,
         "years": years,
         "code_version": code_version(),
     }
-    events = model.log.to_frame() if event_log else None
-    return RunResult(collect(model, years), meta, events)
+    events = model.log.with_weekly_costs(model.collector.costs[: years * WEEKS_PER_YEAR]) if event_log else None
+    weekly = model.collector.frame().iloc[: years * WEEKS_PER_YEAR]
+    return RunResult(collect(model, years), meta, events, weekly)
