@@ -338,6 +338,11 @@ _SHORT = {"duplicate_ot_visits": "OT (functional) visits", "duplicate_needs_asse
           "delayed_bed_days_nhs": "waiting for NHS", "delayed_bed_days_social_care": "waiting for social care"}
 
 
+def _legend_below(ax, columns: int, fontsize: int) -> None:
+    """A legend under the axes, outside the plotting area, so it never covers a bar or its label."""
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=columns, fontsize=fontsize, frameon=False)
+
+
 def _breakdown(comparison, parts: list[str], total: str, title: str, total_label: str,
                year_label: str) -> Figure:
     """Two panels for the parts of a total: whole-run means with 95% intervals, then each
@@ -345,7 +350,7 @@ def _breakdown(comparison, parts: list[str], total: str, title: str, total_label
     runs = comparison.runs
     names = arm_names(comparison)
     years = int(runs["year"].nunique())
-    fig = Figure(figsize=(10.5, 4.4), dpi=100, layout="constrained")
+    fig = Figure(figsize=(10.5, 5.2), dpi=100, layout="constrained")
     left, right = fig.subplots(1, 2, width_ratios=[1, 1.4])
     per_rep = runs.groupby(["arm", "replication"])[parts].sum()
     width = 0.38
@@ -363,7 +368,8 @@ def _breakdown(comparison, parts: list[str], total: str, title: str, total_label
     left.set_ylabel(total_label.format(years=years_text(years)))
     left.set_title("Whole run, mean and 95% interval")
     _count_axis(left)
-    left.legend(fontsize=8, loc="upper left")
+    left.set_ylim(top=left.get_ylim()[1] * 1.12)  # room for the value printed above each bar
+    _legend_below(left, columns=2, fontsize=8)
 
     hatches = ["", "///", "..", "xx"]
     for i, arm in enumerate(("A", "B")):
@@ -383,7 +389,7 @@ def _breakdown(comparison, parts: list[str], total: str, title: str, total_label
     right.set_title(f"By year: A left, B right; bars show the total's 95% interval")
     _year_axis(right)
     _count_axis(right)
-    right.legend(fontsize=7, loc="upper left")
+    _legend_below(right, columns=2, fontsize=7)
     fig.suptitle(title)
     if runs[parts].to_numpy().sum() == 0:
         for ax in (left, right):
