@@ -227,7 +227,7 @@ def _scenarios_section(comparison) -> str:
         item = both[arm]
         sources = "".join(f"<li>{esc(plain_citation(s))}</li>" for s in item.sources) or "<li>none listed</li>"
         blocks.append(f"""
-<h3>{arm}: {esc(item.name)}</h3>
+<h3>{arm}: {esc(item.label or item.name)} <code>{esc(item.name)}</code></h3>
 <p>{esc(item.description or 'No description recorded.')}</p>
 <dl class="meta"><dt>File</dt><dd><code>{esc(item.origin or 'not recorded')}</code></dd>
 <dt>Parameter hash</dt><dd><code>{esc(item.content_hash or 'not recorded')}</code></dd></dl>
