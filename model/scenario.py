@@ -108,6 +108,7 @@ class Scenario:
     label: str = ""  # a plain name for titles ("Fully integrated"); the name if the file gives none
     file: str = ""  # the file's absolute path, or "" for a built-in scenario (a name reproduces it)
     local: dict = field(default_factory=dict)  # the `local:` section, money in the model's prices
+    template: str = ""  # the description as written, placeholders and all (refilled after overrides)
 
     @property
     def title(self) -> str:
@@ -140,7 +141,9 @@ class Scenario:
         params = validate_tree(tree, origin="overrides")
         merged = {**self.overrides, **overrides}
         sources = {**self.value_sources, **{path: source for path in overrides}}
-        return replace(self, params=params, overrides=merged, value_sources=sources)
+        description = (render_description(self.template, flatten(params.model_dump()), self.origin)
+                       if self.template else self.description)
+        return replace(self, params=params, overrides=merged, value_sources=sources, description=description)
 
 
 def flatten(tree: dict, prefix: str = "") -> dict[str, Any]:
@@ -467,9 +470,11 @@ def load_scenario(name_or_path: str | Path = "siloed", overrides: dict[str, Any]
     if problems:
         raise ScenarioError(problems[0], problems)
     values = flatten(params.model_dump())
+    template = str(meta.get("description", "")).strip()
     scenario = Scenario(
         name=str(meta.get("name", path.stem)),
-        description=render_description(str(meta.get("description", "")).strip(), values, origin),
+        description=render_description(template, values, origin),
+        template=template,
         params=params,
         sources=tuple(str(s) for s in sources),
         origin=origin,

@@ -41,11 +41,12 @@ def test_integrated_says_what_the_file_sets():
 
 
 def test_a_description_follows_the_settings_when_they_change():
+    """--set or the Python API changes a value: the description says the value that is run."""
     changed = load_scenario("integrated", {"arrangement.rapid_response.strength": 0.45})
-    assert "rapid response at home (0.2" in changed.description  # the file's own words are kept ...
+    assert "rapid response at home (0.45, 3 years)" in " ".join(changed.description.split())
     text = render_description("rapid response {arrangement.rapid_response.strength:g}, over "
                               "{arrangement.rapid_response.ramp_years:years}", changed.values(), "x")
-    assert text == "rapid response 0.45, over 3 years"  # ... and the template fills from any settings
+    assert text == "rapid response 0.45, over 3 years"
 
 
 def test_a_placeholder_naming_no_parameter_is_refused(tmp_path):
