@@ -22,7 +22,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-from model.area_units import MODEL_PRICE_YEAR, AreaUnitsError, derive, is_price, read_local, to_model_prices
+from model.area_units import (MODEL_PRICE_YEAR, AreaUnitsError, derive, from_model_prices, is_price, read_local,
+                              to_model_prices)
 from model.bounded_yaml import read_yaml_file
 from model.parameters import Parameter, defaults_tree, registry
 
@@ -196,8 +197,6 @@ def _error_line(origin: str, err: dict, shown: bool = True, priced: dict | None 
     if param is None:
         return f"{origin}: {path}: must be a section of fields{got}"
     if priced and path in priced and shown:
-        from model.area_units import MODEL_PRICE_YEAR, from_model_prices
-
         original, year = priced[path]
         low, high = (f"{from_model_prices(v, year):,.0f}" for v in (param.low, param.high))
         return (f"{origin}: {path}: must be {param.allowed} in {MODEL_PRICE_YEAR} prices, which is {low} to "
