@@ -305,6 +305,7 @@ class _Resolved:
     local_sources: dict = field(default_factory=dict)  # local field -> the file it came from
     priced: dict = field(default_factory=dict)  # path -> (value as written, price year), named file only
     problems: list = field(default_factory=list)  # the named file's errors, every one
+    chain: list = field(default_factory=list)  # the files, least specific (the furthest parent) first
 
 
 def _resolve(path: Path, origin: str, seen: tuple[Path, ...], root: Path, named: bool = True) -> _Resolved:
@@ -338,7 +339,7 @@ def _resolve(path: Path, origin: str, seen: tuple[Path, ...], root: Path, named:
             lines = parent_resolved.problems
             raise ScenarioError(lines[0], lines)
         resolved = _Resolved(data, parent_resolved.tree, parent_resolved.sources, parent_resolved.local,
-                             parent_resolved.local_sources)
+                             parent_resolved.local_sources, chain=parent_resolved.chain)
     own_local = {}
     if "local" in data:
         own_local, lines = read_local(data["local"], origin, named)
@@ -360,6 +361,7 @@ def _resolve(path: Path, origin: str, seen: tuple[Path, ...], root: Path, named:
         resolved.local[key] = value
         resolved.local_sources[key] = origin
     resolved.problems = problems
+    resolved.chain = [*resolved.chain, origin]
     if problems and not named:
         raise ScenarioError(problems[0], problems)
     return resolved
@@ -405,10 +407,13 @@ def _apply_local(resolved: _Resolved, params: BaseModel, origin: str) -> tuple[d
     for path, (local_field, value) in derived.items():
         top = local_field.split(".")[0]
         where = resolved.local_sources.get(top, origin)
-        if resolved.sources.get(path) == where:
+        explicit = resolved.sources.get(path)
+        if explicit == where:
             problems.append(f"{where}: local.{local_field}: also sets {path}, which this file sets too; "
                             f"give one of them")
             continue
+        if explicit in resolved.chain and resolved.chain.index(explicit) > resolved.chain.index(where):
+            continue  # a file extending the one with `local:` set this value itself: the more specific wins
         param = registry()[path]
         if param.low is not None and not param.low <= value <= param.high:
             shown = f"{value:,.4g}" if isinstance(value, float) else f"{value:,}"

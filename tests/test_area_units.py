@@ -125,3 +125,12 @@ def test_a_local_value_that_cannot_be_used_is_refused_naming_its_field(tmp_path,
     assert len(message.splitlines()) == 1 and "area.yaml" in message
     for word in words:
         assert word in message, (word, message)
+
+
+def test_a_file_extending_an_area_can_still_set_a_converted_value_itself(tmp_path):
+    write(tmp_path, "extends: siloed\nlocal:\n  adult_population: 100000\n  acute_beds: 200\n", "base.yaml")
+    option = write(tmp_path, "extends: base.yaml\narea:\n  population: {patients: 500}\n", "option.yaml")
+    scenario = load_scenario(option)
+    assert scenario.area.population.patients == 500  # the more specific file wins
+    assert scenario.value_sources["area.population.patients"] == option
+    assert scenario.value_sources["area.capacity.beds_per_1000"].endswith("base.yaml (local.acute_beds)")
