@@ -233,7 +233,7 @@ def reproduce_command(comparison) -> str | None:
     if isinstance(seeds, list) and seeds:
         words += ["--seed", str(int(seeds[0]))]
     for path, value in a.overrides.items():
-        if a.value_sources.get(path) == "--patients":
+        if a.value_sources.get(path) in ("--patients", "patients"):
             words += ["--patients", str(value)]
         else:
             words += ["--set", f"{path}={_yaml_value(value)}"]
