@@ -145,9 +145,13 @@ def shared_overrides(comparison) -> dict[str, Any]:
     return {k: v for k, v in a.items() if k in b and b[k] == v}
 
 
-def _show(value) -> str:
+def _show(value, digits: int | None = None) -> str:
+    """A value for a table; with `digits`, floats to that many significant figures and whole
+    numbers with thousands commas (for a planner's reading rather than for copying)."""
     if value is None:
         return "—"
+    if digits is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:,.{digits}g}" if isinstance(value, float) else f"{value:,}"
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
@@ -213,8 +217,8 @@ def area_described(comparison) -> pd.DataFrame:
             continue
         sources = [item.value_sources.get(path, "") for item in (a, b) if item.parameters.get(path) != param.default]
         where = "; ".join(dict.fromkeys(s for s in sources if s)) or "the scenario it extends"
-        rows.append({"What": parameter_name(path), "A": _show(values["A"]), "B": _show(values["B"]),
-                     "Default": _show(param.default), "Unit": param.unit, "Set by": where, "Parameter": path})
+        rows.append({"What": parameter_name(path), "A": _show(values["A"], 4), "B": _show(values["B"], 4),
+                     "Default": _show(param.default, 4), "Unit": param.unit, "Set by": where, "Parameter": path})
     return pd.DataFrame(rows, columns=["What", "A", "B", "Default", "Unit", "Set by", "Parameter"])
 
 

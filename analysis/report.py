@@ -53,6 +53,8 @@ dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1re
 dl.meta dt { font-weight: 600; }
 dl.meta dd { margin: 0; }
 code { font-family: ui-monospace, Consolas, monospace; font-size: 0.9em; }
+td.path, td.breakable { overflow-wrap: anywhere; }
+td.path { font-family: ui-monospace, Consolas, monospace; font-size: 0.8em; }
 pre.command { white-space: pre-wrap; overflow-wrap: anywhere; background: #f3f6fa; padding: 0.5rem 0.8rem; }
 @media print { nav, details summary { display: none; } figure { break-inside: avoid; } }
 """
@@ -210,7 +212,7 @@ def _area_section(comparison) -> str:
     if table.empty:
         body = "<p>Both arms use the model's defaults throughout: an England-average area.</p>"
     else:
-        body = table_html(table, numeric=["A", "B", "Default"])
+        body = table_html(table, cell_classes={"Parameter": "path", "Set by": "breakable"})
     return f"""
 <h2 id="area">Area described</h2>
 <p>Every value that differs from the model's England-average defaults, under either arm, with where it
