@@ -20,6 +20,7 @@ def overlaps(a, b) -> bool:
     return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
 
 
+@pytest.mark.slow  # a small real comparison, then two figures laid out
 @pytest.mark.parametrize("draw", [plots.duplicate_visits, plots.delayed_bed_days])
 def test_no_legend_covers_a_bar_or_its_label(comparison, draw):
     fig = draw(comparison)
