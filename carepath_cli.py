@@ -12,11 +12,12 @@ import argparse
 import importlib
 import json
 import os
+import re
 import signal
 import sys
 from pathlib import Path
 
-from model.scenario import MAX_SEED, ScenarioError
+from model.scenario import MAX_SEED, ScenarioError, years_text
 
 EXIT_USAGE = 2
 PLUGINS = ("experiments.cli", "analysis.cli", "app.cli")
@@ -27,10 +28,28 @@ class UserError(Exception):
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one line (`carepath COMMAND: error: ...`) and exit 2."""
+    """argparse, but a usage mistake is one line (`carepath COMMAND: error: ...`) and exit 2,
+    and a mistyped choice (a subcommand, a --format) names the nearest instead of all of them."""
 
     def error(self, message: str):
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {nearest_choice(message)} (see {self.prog} --help)\n")
+
+
+_INVALID_CHOICE = re.compile(r"^(?P<head>.*invalid choice: )'(?P<typed>[^']*)' \(choose from (?P<choices>.*)\)$")
+
+
+def nearest_choice(message: str) -> str:
+    """argparse's "invalid choice: 'compar' (choose from 'run', ...)" as "... did you mean 'compare'?"."""
+    import difflib
+
+    match = _INVALID_CHOICE.match(message)
+    if not match:
+        return message
+    choices = re.findall(r"'([^']*)'", match["choices"])
+    typed = match["typed"]
+    close = difflib.get_close_matches(typed, choices, n=1, cutoff=0.5)
+    hint = f"did you mean '{close[0]}'?" if close else f"{len(choices)} choices"
+    return f"{match['head']}'{typed[:40]}' ({hint})"
 
 
 def parse_assignment(text: str) -> tuple[str, object]:
@@ -128,7 +147,7 @@ def print_summary(result, out, fmt: str = "parquet", resolution: str = "year") -
     from model.tally import METRICS
 
     meta = result.meta
-    print(f"carepath run: {meta['scenario']} | {meta['patients']} people | {meta['years']} years | "
+    print(f"carepath run: {meta['scenario']} | {meta['patients']:,} people | {years_text(meta['years'])} | "
           f"seed {meta['seed']} | {meta['code_version']}")
     totals = result.totals
     for name in METRICS:
@@ -151,11 +170,31 @@ def cmd_scenarios(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    """Every error in the file, one line each (not only the first), exit 2; or a one-line OK."""
     from model.scenario import load_scenario
 
-    scenario = load_scenario(args.file)
+    try:
+        scenario = load_scenario(args.file)
+    except ScenarioError as exc:
+        for line in exc.lines:
+            print(f"carepath: error: {line}", file=sys.stderr)
+        return EXIT_USAGE
     changed = len(scenario.values())
     print(f"{args.file}: valid scenario '{scenario.name}' ({changed} parameters, hash {scenario.content_hash()})")
+    if scenario.local:
+        print(f"  in the model's units: {scenario.area.population.patients:,} people with long-term conditions "
+              f"(docs/areas.md shows every conversion)")
+    return 0
+
+
+def cmd_area_new(args) -> int:
+    from model.area_template import AreaFileError, new_area_file
+
+    try:
+        path = new_area_file(args.name)
+    except AreaFileError as exc:
+        raise UserError(str(exc)) from None
+    print(f"wrote {path}: fill in your area's figures, then `carepath validate {path}`")
     return 0
 
 
@@ -182,9 +221,20 @@ def build_parser() -> argparse.ArgumentParser:
     scen = sub.add_parser("scenarios", help="list the built-in scenario library")
     scen.set_defaults(handler=cmd_scenarios)
 
-    val = sub.add_parser("validate", help="check a scenario file and explain what is wrong")
+    val = sub.add_parser("validate", help="check a scenario file and list everything wrong, one line each")
     val.add_argument("file", help="path to a scenario YAML file (or a built-in name)")
     val.set_defaults(handler=cmd_validate)
+
+    area = sub.add_parser("area", help="start a scenario file for your own area, in your own units",
+                          description="Write a commented scenario file for your own area (adults, their 65+ share, "
+                                      "the council's budget in £m, acute beds, teams' £ a year, a price year); "
+                                      "docs/areas.md explains each figure.")
+    area_sub = area.add_subparsers(dest="area_command", required=True, metavar="ACTION")
+    new = area_sub.add_parser("new", help="write NAME.yaml in the current folder (never replaces a file)",
+                              description="Write NAME.yaml in the current folder from a commented template that "
+                                          "validates as written; an existing file is never replaced.")
+    new.add_argument("name", help="the area's name: a letter, then letters, digits, _ or -")
+    new.set_defaults(handler=cmd_area_new)
 
     for name in PLUGINS:
         try:

@@ -9,7 +9,7 @@ from pathlib import Path
 from carepath_cli import (add_format_option, add_resolution_option, add_run_options, overrides_from, positive_int,
                           seed_number, whole_number)
 from experiments.spec import ExperimentError
-from model.scenario import MAX_SEED
+from model.scenario import MAX_SEED, years_text
 
 MAX_REPLICATIONS = 10_000  # a comparison holds its runs in memory; longer ones belong in a sweep
 
@@ -110,25 +110,36 @@ def _number(value: float, money: bool) -> str:
     return ("-" if rounded < 0 else "") + ("£" if money else "") + f"{abs(rounded):,}"
 
 
+def aligned_table(header: list[str], rows: list[list[str]], gap: int = 3) -> list[str]:
+    """Lines of a plain-text table: the first column left-aligned, the others right-aligned, each
+    as wide as its widest cell and `gap` spaces apart, so long scenario names never run together."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+
+    def line(cells) -> str:
+        parts = [str(cells[0]).ljust(widths[0])] + [str(c).rjust(w) for c, w in zip(cells[1:], widths[1:])]
+        return (" " * gap).join(parts).rstrip()
+    return [line(header)] + [line(row) for row in rows]
+
+
 def print_comparison(comparison) -> None:
     from model.tally import METRICS
 
     meta = comparison.meta
     names = meta["scenarios"]
     seeds = meta["seeds"]
-    print(f"carepath compare: {names['A']} (A) vs {names['B']} (B) | {meta['patients']} people | "
-          f"{meta['years']} years | {meta['replications']} replications (seeds {seeds[0]}-{seeds[-1]}) | "
+    print(f"carepath compare: {names['A']} (A) vs {names['B']} (B) | {meta['patients']:,} people | "
+          f"{years_text(meta['years'])} | {meta['replications']} replications (seeds {seeds[0]}-{seeds[-1]}) | "
           f"{meta['code_version']}")
     print("Whole-run totals; B - A is the paired difference (common random numbers) with its 95% interval.")
     totals = comparison.summary[comparison.summary["period"] == "total"].set_index("metric")
-    header = f"  {'metric':24s}{'A: ' + names['A']:>16s}{'B: ' + names['B']:>16s}{'B - A':>14s}  95% interval"
-    print(header)
+    rows = []
     for metric in METRICS:
         row = totals.loc[metric]
         money = metric.startswith("cost_")
-        interval = f"[{_number(row['ci_low'], money)}, {_number(row['ci_high'], money)}]"
-        print(f"  {metric:24s}{_number(row['mean_a'], money):>16s}{_number(row['mean_b'], money):>16s}"
-              f"{_number(row['diff'], money):>14s}  {interval}")
+        rows.append([metric, _number(row["mean_a"], money), _number(row["mean_b"], money), _number(row["diff"], money),
+                     f"[{_number(row['ci_low'], money)}, {_number(row['ci_high'], money)}]"])
+    for line in aligned_table(["metric", f"A: {names['A']}", f"B: {names['B']}", "B - A", "95% interval"], rows):
+        print(f"  {line}")
     precision = meta.get("precision")
     if precision:
         achieved = ", ".join(f"{m} {v:.2%}" for m, v in precision["achieved"].items())

@@ -256,6 +256,9 @@ def _meta(scenarios: dict, runs: pd.DataFrame, runner: _Runner, years: int, seed
     versions = sorted(runner.versions)
     return {
         "scenarios": {arm: sc.name for arm, sc in scenarios.items()},
+        "labels": {arm: sc.title for arm, sc in scenarios.items()},
+        "descriptions": {arm: sc.description for arm, sc in scenarios.items()},
+        "files": {arm: sc.file for arm, sc in scenarios.items()},
         "origins": {arm: sc.origin for arm, sc in scenarios.items()},
         "hashes": {arm: sc.content_hash() for arm, sc in scenarios.items()},
         "overrides": {arm: sc.overrides for arm, sc in scenarios.items()},

@@ -90,7 +90,7 @@ def prevalence_curve(p_65_74: float, p_85_plus: float, shift_years: float,
     """(alpha, beta) of lambda(age) = exp(alpha + beta (age - 70)), the mean condition count.
 
     Solved so that, averaged over deprivation quintiles and ages within each band, the
-    share with 2+ conditions matches the published 65-74 and 85+ figures (rows 18-19).
+    share with 2+ conditions matches the published 65-74 and 85+ figures (area.prevalence.multimorbid_*).
     """
     offsets = deprivation_offsets(shift_years)
     young_old = np.linspace(65, 75, 21)[:-1] + 0.25
