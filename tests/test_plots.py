@@ -167,6 +167,7 @@ def sweep(tmp_path_factory):
     return load_sweep(folder / "out")
 
 
+@pytest.mark.slow
 def test_sweep_plots_show_indices_tornado_and_each_parameter(sweep, tmp_path):
     from analysis.sweep import output_vs_parameters, sensitivity_chart, tornado, write_sweep_report
 
