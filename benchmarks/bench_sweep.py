@@ -130,6 +130,9 @@ def main() -> None:
           f"({(sweep['wall'] - ideal) / ideal:+.1%}; {(sweep['wall'] - ideal) / args.runs * 1000:+.0f} ms a run)")
     print(f"coordinator CPU per run:       {sweep['coordinator_cpu'] / args.runs * 1000:.0f} ms "
           f"(model run itself: {loop / args.runs * 1000:.0f} ms)")
+    model_run = loop / args.runs  # seconds a run takes in a plain loop, one process
+    print(f"sweep machinery's overhead:    {sweep['coordinator_cpu'] / args.runs / model_run:.1%} of model time "
+          f"(coordinator CPU per run / a plain run; target under 5%)")
     if serial:
         print(f"1-worker sweep vs loop:        {serial['wall']:.1f} s vs {loop:.1f} s "
               f"({(serial['wall'] - loop) / loop:+.1%})")
