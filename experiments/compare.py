@@ -23,13 +23,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from experiments.backends import LocalBackend, available_cores
 from experiments.spec import ExperimentError
 from experiments.stats import LEVEL, relative_half_width, summarise
 from experiments.worker import RunTask, arm_spec
+
+if TYPE_CHECKING:  # imported where used, so importing this module stays cheap
+    import pandas as pd
 
 HEADLINE = ("cost_total", "emergency_admissions")
 ID_COLUMNS = ["arm", "scenario", "replication", "seed", "year"]
@@ -82,6 +86,7 @@ def load_comparison(folder: str | Path) -> Comparison:
     if missing:
         raise ExperimentError(f"{folder}: not a comparison folder (missing {', '.join(missing)})")
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    import pandas as pd
 
     def read(name: str) -> pd.DataFrame | None:
         path = folder / f"{name}.{fmt}"
@@ -150,6 +155,8 @@ class _Runner:
             self.bar.update(1)
 
     def runs(self, upto: int | None = None, frames: dict | None = None) -> pd.DataFrame:
+        import pandas as pd
+
         frames = self.frames if frames is None else frames
         keys = sorted(k for k in frames if upto is None or k[1] <= upto)
         table = pd.concat([frames[k] for k in keys], ignore_index=True)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import dataclasses
 import traceback
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ def build_scenario(spec: ArmSpec):
 
 def run_task(task: RunTask) -> RunOutcome:
     """Run every arm of a task; never raises for a model error (the outcome carries it)."""
+    import pandas as pd
+
     from model.api import run
 
     try:

@@ -34,6 +34,12 @@ class Package(IntEnum):
     NURSING = 4
 
 
+def has_care_home_place(package: np.ndarray) -> np.ndarray:
+    """Per entry: a residential or nursing placement (two comparisons; np.isin costs far more
+    on the weekly path)."""
+    return (package == Package.RESIDENTIAL) | (package == Package.NURSING)
+
+
 class Frailty(IntEnum):
     FIT = 0
     MILD = 1
