@@ -12,11 +12,12 @@ import argparse
 import importlib
 import json
 import os
+import re
 import signal
 import sys
 from pathlib import Path
 
-from model.scenario import MAX_SEED, ScenarioError
+from model.scenario import MAX_SEED, ScenarioError, years_text
 
 EXIT_USAGE = 2
 PLUGINS = ("experiments.cli", "analysis.cli", "app.cli")
@@ -27,10 +28,28 @@ class UserError(Exception):
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one line (`carepath COMMAND: error: ...`) and exit 2."""
+    """argparse, but a usage mistake is one line (`carepath COMMAND: error: ...`) and exit 2,
+    and a mistyped choice (a subcommand, a --format) names the nearest instead of all of them."""
 
     def error(self, message: str):
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {nearest_choice(message)} (see {self.prog} --help)\n")
+
+
+_INVALID_CHOICE = re.compile(r"^(?P<head>.*invalid choice: )'(?P<typed>[^']*)' \(choose from (?P<choices>.*)\)$")
+
+
+def nearest_choice(message: str) -> str:
+    """argparse's "invalid choice: 'compar' (choose from 'run', ...)" as "... did you mean 'compare'?"."""
+    import difflib
+
+    match = _INVALID_CHOICE.match(message)
+    if not match:
+        return message
+    choices = re.findall(r"'([^']*)'", match["choices"])
+    typed = match["typed"]
+    close = difflib.get_close_matches(typed, choices, n=1, cutoff=0.5)
+    hint = f"did you mean '{close[0]}'?" if close else f"{len(choices)} choices"
+    return f"{match['head']}'{typed[:40]}' ({hint})"
 
 
 def parse_assignment(text: str) -> tuple[str, object]:
@@ -85,6 +104,13 @@ def add_format_option(parser: argparse.ArgumentParser) -> None:
                         help="file format of the tables written with --out (default parquet)")
 
 
+def add_resolution_option(parser: argparse.ArgumentParser, tables: str) -> None:
+    parser.add_argument("--resolution", choices=("week", "month", "year"), default="year",
+                        help=f"time resolution of the results (default year). week or month: also write {tables} "
+                             "with one row per period (a period column counting from 1, its year and its weeks; "
+                             "months are 4 or 5 whole weeks); levels are averaged, flows summed (docs/outputs.md)")
+
+
 def overrides_from(args) -> dict:
     return dict(parse_assignment(item) for item in args.overrides)
 
@@ -100,25 +126,28 @@ def cmd_run(args) -> int:
     if args.out:
         def write(folder: Path) -> None:
             write_frame(result.by_year, folder, "by_year", args.format)
+            if args.resolution != "year":
+                write_frame(result.by_period(args.resolution), folder, "by_period", args.format)
             write_frame(result.totals.to_frame("total").rename_axis("metric").reset_index(), folder, "totals",
                         args.format)
             if result.events is not None:
                 write_frame(result.events, folder, "events", args.format)
-            (folder / "meta.json").write_text(json.dumps(result.meta, indent=2, default=str))
+            (folder / "meta.json").write_text(json.dumps({**result.meta, "resolution": args.resolution}, indent=2,
+                                                         default=str))
 
         write_output_folder(args.out, "run", write, args.force)
     if args.json:
-        print(json.dumps(result.headline(), default=str))
+        print(json.dumps(result.headline(args.resolution), default=str))
     else:
-        print_summary(result, args.out, args.format)
+        print_summary(result, args.out, args.format, args.resolution)
     return 0
 
 
-def print_summary(result, out, fmt: str = "parquet") -> None:
+def print_summary(result, out, fmt: str = "parquet", resolution: str = "year") -> None:
     from model.tally import METRICS
 
     meta = result.meta
-    print(f"carepath run: {meta['scenario']} | {meta['patients']} people | {meta['years']} years | "
+    print(f"carepath run: {meta['scenario']} | {meta['patients']:,} people | {years_text(meta['years'])} | "
           f"seed {meta['seed']} | {meta['code_version']}")
     totals = result.totals
     for name in METRICS:
@@ -126,7 +155,8 @@ def print_summary(result, out, fmt: str = "parquet") -> None:
         shown = f"£{value:,.0f}" if name.startswith("cost_") else f"{value:,.0f}"
         print(f"  {name:24s} {shown:>18s}")
     if out:
-        print(f"results written to {out}/ (by_year.{fmt}, totals.{fmt}, meta.json)")
+        by_period = f"by_period.{fmt} (by {resolution}), " if resolution != "year" else ""
+        print(f"results written to {out}/ (by_year.{fmt}, {by_period}totals.{fmt}, meta.json)")
 
 
 def cmd_scenarios(args) -> int:
@@ -140,11 +170,31 @@ def cmd_scenarios(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    """Every error in the file, one line each (not only the first), exit 2; or a one-line OK."""
     from model.scenario import load_scenario
 
-    scenario = load_scenario(args.file)
+    try:
+        scenario = load_scenario(args.file)
+    except ScenarioError as exc:
+        for line in exc.lines:
+            print(f"carepath: error: {line}", file=sys.stderr)
+        return EXIT_USAGE
     changed = len(scenario.values())
     print(f"{args.file}: valid scenario '{scenario.name}' ({changed} parameters, hash {scenario.content_hash()})")
+    if scenario.local:
+        print(f"  in the model's units: {scenario.area.population.patients:,} people with long-term conditions "
+              f"(docs/areas.md shows every conversion)")
+    return 0
+
+
+def cmd_area_new(args) -> int:
+    from model.area_template import AreaFileError, new_area_file
+
+    try:
+        path = new_area_file(args.name)
+    except AreaFileError as exc:
+        raise UserError(str(exc)) from None
+    print(f"wrote {path}: fill in your area's figures, then `carepath validate {path}`")
     return 0
 
 
@@ -161,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=seed_number, default=1, help="random seed, 0 to 2**63 - 1 (default 1)")
     run.add_argument("--out", metavar="DIR", help="write by_year.parquet, totals.parquet and meta.json here")
     add_format_option(run)
+    add_resolution_option(run, "by_period.parquet (with --out) and by_period in --json")
     run.add_argument("--force", action="store_true",
                      help="replace an --out folder that holds an earlier run's results (never other files)")
     run.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
@@ -170,9 +221,20 @@ def build_parser() -> argparse.ArgumentParser:
     scen = sub.add_parser("scenarios", help="list the built-in scenario library")
     scen.set_defaults(handler=cmd_scenarios)
 
-    val = sub.add_parser("validate", help="check a scenario file and explain what is wrong")
+    val = sub.add_parser("validate", help="check a scenario file and list everything wrong, one line each")
     val.add_argument("file", help="path to a scenario YAML file (or a built-in name)")
     val.set_defaults(handler=cmd_validate)
+
+    area = sub.add_parser("area", help="start a scenario file for your own area, in your own units",
+                          description="Write a commented scenario file for your own area (adults, their 65+ share, "
+                                      "the council's budget in £m, acute beds, teams' £ a year, a price year); "
+                                      "docs/areas.md explains each figure.")
+    area_sub = area.add_subparsers(dest="area_command", required=True, metavar="ACTION")
+    new = area_sub.add_parser("new", help="write NAME.yaml in the current folder (never replaces a file)",
+                              description="Write NAME.yaml in the current folder from a commented template that "
+                                          "validates as written; an existing file is never replaced.")
+    new.add_argument("name", help="the area's name: a letter, then letters, digits, _ or -")
+    new.set_defaults(handler=cmd_area_new)
 
     for name in PLUGINS:
         try:

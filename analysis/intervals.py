@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from model.outputs import averaged, whole_runs
+
 LEVEL = 0.95
 
 
@@ -33,11 +35,12 @@ def _by_replication(runs: pd.DataFrame, metric: str) -> pd.DataFrame:
     return diff.pivot(index="replication", columns="year", values="diff").sort_index(axis=1)
 
 
-def arm_bands(runs: pd.DataFrame, metric: str, level: float = LEVEL) -> pd.DataFrame:
-    """Each arm's mean by year with its interval: columns arm, year, mean, low, high, n."""
+def arm_bands(runs: pd.DataFrame, metric: str, level: float = LEVEL, by: str = "year") -> pd.DataFrame:
+    """Each arm's mean by year (or by `by`, e.g. 'period' of a runs_by_period table) with its
+    interval: columns arm, year (or `by`), mean, low, high, n."""
     rows = []
-    for (arm, year), group in runs.groupby(["arm", "year"], sort=True):
-        rows.append({"arm": arm, "year": int(year), **t_interval(group[metric], level)})
+    for (arm, period), group in runs.groupby(["arm", by], sort=True):
+        rows.append({"arm": arm, by: int(period), **t_interval(group[metric], level)})
     return pd.DataFrame(rows)
 
 
@@ -56,13 +59,12 @@ def cumulative_difference(runs: pd.DataFrame, metric: str, level: float = LEVEL)
 def total_difference(runs: pd.DataFrame, metric: str, level: float = LEVEL) -> dict[str, float]:
     """The paired difference (B − A) over the whole run, with its interval."""
     table = _by_replication(runs, metric)
-    return t_interval(table.sum(axis=1), level)
+    return t_interval(table.mean(axis=1) if averaged(metric) else table.sum(axis=1), level)
 
 
 def arm_totals(runs: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Each arm's mean over replications of the whole-run total of each column (rows: arm)."""
-    per_rep = runs.groupby(["arm", "replication"])[columns].sum()
-    return per_rep.groupby(level="arm").mean()
+    return whole_runs(runs, ["arm", "replication"], columns).groupby(level="arm").mean()
 
 
 def summarise(runs: pd.DataFrame, metrics, level: float = LEVEL) -> pd.DataFrame:
@@ -74,7 +76,8 @@ def summarise(runs: pd.DataFrame, metrics, level: float = LEVEL) -> pd.DataFrame
     rows = []
     for metric in metrics:
         per_rep = runs.pivot_table(index=["replication", "year"], columns="arm", values=metric, aggfunc="sum")
-        periods = [("total", per_rep.groupby(level="replication").sum())]
+        whole = per_rep.groupby(level="replication")
+        periods = [("total", whole.mean() if averaged(metric) else whole.sum())]
         periods += [(str(int(y)), g.droplevel("year")) for y, g in per_rep.groupby(level="year")]
         for period, table in periods:
             ci = t_interval(table["B"] - table["A"], level)

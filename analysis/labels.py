@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 
 from model.costs import CATEGORIES
+from model.outputs import describe
+from model.scenario import years_text
 
 # The metrics the plain-language summary and the headline table lead with, in that order.
 HEADLINE = (
@@ -63,13 +65,6 @@ _CATEGORY_NAMES = {
     "integration_running": "integration running", "intermediate_care": "NHS intermediate care", "pooled_budget_transfer": "pooled budget transfer",
 }
 
-_UNITS = {
-    "bed_days": "bed days", "delayed_bed_days": "bed days", "delayed_bed_days_nhs": "bed days",
-    "delayed_bed_days_social_care": "bed days", "home_care_hours": "hours", "days_at_home": "person-days",
-    "unmet_need_days": "person-days",
-}
-
-
 def category_name(category: str) -> str:
     return _CATEGORY_NAMES.get(category, category.replace("_", " "))
 
@@ -97,10 +92,12 @@ def metric_name(metric: str, short: bool = False) -> str:
 
 
 def unit(metric: str) -> str:
-    """The unit of a metric's value, for axis labels: '£', 'bed days', 'count'."""
+    """The unit of a metric's value, for axis labels: '£', 'bed days', 'person-days', from the
+    data dictionary (model/outputs.py); 'count' for a column it does not know."""
     if is_money(metric):
         return "£"
-    return _UNITS.get(metric, "count")
+    entry = describe(metric)
+    return entry.unit if entry is not None else "count"
 
 
 def axis_label(metric: str, per: str = "") -> str:
@@ -140,5 +137,48 @@ def fmt_signed(value: float, metric: str, places: int | None = None) -> str:
     return f"+{text}" if value > 0 and text.lstrip("£") not in {"0", "0.0", "0.00"} else text
 
 
-__all__ = ["CATEGORIES", "HEADLINE", "PAYERS", "PAYER_NAMES", "axis_label", "category_name", "fmt",
-           "fmt_signed", "is_money", "metric_name", "title_case", "unit"]
+__all__ = ["CATEGORIES", "HEADLINE", "years_text", "PAYERS", "PAYER_NAMES", "axis_label", "category_name", "fmt",
+           "fmt_signed", "is_money", "metric_name", "parameter_name", "title_case", "unit"]
+
+
+# Plain names for the parameters a planner most often sets; the rest are named from their path.
+_PARAMETER_NAMES = {
+    "area.population.patients": "people with long-term conditions at the start",
+    "area.population.age_structure_65_plus": "share of adults aged 65 or over",
+    "area.context.council_budget_per_person": "council's adult social care budget per person a year",
+    "area.capacity.beds_per_1000": "acute beds per 1,000 people (for their emergency stays)",
+    "area.organisations.councils": "councils",
+    "area.organisations.hospitals": "acute hospitals",
+    "area.context.austerity_cut": "council budget cut over the spending review",
+    "area.context.partnership_quality": "partnership quality (share of each lever's strength achieved)",
+    "arrangement.name": "arrangement's name",
+    "arrangement.integration_costs_paid_by": "who pays for the levers",
+    "arrangement.condition_focus": "people the levers reach",
+    "arrangement.pooled_budget.share": "pooled budget: share of the council's social care budget",
+    "arrangement.pooled_budget.nhs_contribution": "pooled budget: NHS money added per pound pooled",
+    "arrangement.case_management.coverage": "case management: share of people at highest risk",
+}
+
+_SECTION_NAMES = {
+    "population": "population", "prevalence": "conditions and frailty", "mortality": "deaths",
+    "primary_care": "GP practices", "crisis": "crises", "hospital": "hospital", "social_care": "social care",
+    "capacity": "capacity", "costs": "unit cost", "assessment": "assessment", "organisations": "organisations",
+    "context": "context", "care_decision": "care decisions", "intermediate_care": "intermediate care",
+    "joint_assessment": "joint (trusted) assessment", "shared_record": "shared care record",
+    "single_point_of_access": "single point of access", "case_management": "case management",
+    "integrated_discharge": "discharge to assess", "rapid_response": "rapid response at home",
+    "pooled_budget": "pooled budget", "shared_commissioning": "shared commissioning support",
+}
+
+
+def parameter_name(path: str) -> str:
+    """A parameter's plain name, e.g. 'discharge to assess: strength' for
+    arrangement.integrated_discharge.strength, or 'unit cost: nursing week'."""
+    if path in _PARAMETER_NAMES:
+        return _PARAMETER_NAMES[path]
+    parts = path.split(".")
+    leaf = parts[-1].replace("_per_1000", " per 1,000").replace("_", " ")
+    if len(parts) < 3:
+        return leaf
+    section = _SECTION_NAMES.get(parts[-2], parts[-2].replace("_", " "))
+    return f"{section}: {leaf}"

@@ -2,7 +2,9 @@
 
 A comparison folder holds runs.parquet (one row per arm x replication x year), summary.parquet
 (one row per metric x period) and meta.json; a run folder holds by_year.parquet,
-totals.parquet and meta.json. `load_results` tells them apart by their files.
+totals.parquet and meta.json. `load_results` tells them apart by their files. Made with
+`--resolution week` or `month`, they also hold rows by that period (runs_by_period,
+summary_by_period; a run's by_period): `load_by_period` reads them.
 """
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ class ComparisonData:
     runs: pd.DataFrame
     summary: pd.DataFrame
     meta: dict = field(default_factory=dict)
+    runs_by_period: pd.DataFrame | None = None
+    summary_by_period: pd.DataFrame | None = None
 
 
 def _read_meta(folder: Path) -> dict:
@@ -76,6 +80,16 @@ def load_comparison(folder: str | Path):
     runs = _read_table(folder / "runs.parquet")
     summary = _read_table(folder / "summary.parquet")
     return ComparisonData(runs, summary, _read_meta(folder))
+
+
+def load_by_period(folder: str | Path) -> pd.DataFrame:
+    """The rows by week or month of a run (by_period), a comparison or a sweep (runs_by_period)."""
+    folder = Path(folder)
+    for stem in ("by_period", "runs_by_period"):
+        if _table(folder, stem).exists():
+            return _read_table(_table(folder, stem))
+    raise ResultsError(f"{folder}: no rows by week or month here (by_period or runs_by_period); "
+                       "make the results with --resolution week or month")
 
 
 def load_run(folder: str | Path) -> RunResult:

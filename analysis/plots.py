@@ -27,7 +27,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.intervals import arm_bands, arm_totals, cumulative_difference, spans_zero, t_interval
 from analysis.labels import (CATEGORIES, PAYER_NAMES, PAYERS, axis_label, category_name, is_money,
-                             metric_name, title_case, unit)
+                             metric_name, title_case, unit, years_text)
+from model.outputs import averaged
 
 ARM_COLOURS = {"A": "#D55E00", "B": "#0072B2"}  # colour-blind-safe (Okabe-Ito) vermilion and blue
 DIFF_COLOUR = "#333333"
@@ -57,9 +58,11 @@ def literal_text(draw):
 
 
 def scenario_names(comparison) -> dict[str, str]:
-    """{'A': scenario name, 'B': scenario name} from the runs table."""
+    """{'A': label, 'B': label}: the scenarios' plain labels ("Fully integrated") where the
+    comparison recorded them, else their names from the runs table."""
     names = comparison.runs.groupby("arm")["scenario"].first().to_dict()
-    return {arm: str(names.get(arm, arm)) for arm in ("A", "B")}
+    labels = (comparison.meta or {}).get("labels") or {}
+    return {arm: str(labels.get(arm) or names.get(arm, arm)) for arm in ("A", "B")}
 
 
 def arm_names(comparison) -> dict[str, str]:
@@ -143,17 +146,24 @@ def _grid(comparison, metrics, draw, title: str, columns: int = 2) -> Figure:
 
 
 @literal_text
-def time_series(comparison, metric: str, ax=None) -> Figure:
-    """Both arms' yearly means of a metric, each with its 95% band."""
+def time_series(comparison, metric: str, ax=None, by_period: bool = False) -> Figure:
+    """Both arms' yearly means of a metric, each with its 95% band; with `by_period`, a line over
+    the weeks or months of a comparison made with resolution week or month (runs_by_period)."""
     fig, ax = _new_axes(ax)
     names = arm_names(comparison)
-    bands = arm_bands(comparison.runs, metric)
+    resolution = comparison.meta.get("resolution", "year") if by_period else "year"
+    if by_period and getattr(comparison, "runs_by_period", None) is None:
+        raise ValueError("by_period: this comparison has no runs by week or month; make it with "
+                         "resolution='week' or 'month' (carepath compare --resolution)")
+    runs, x = (comparison.runs_by_period, "period") if by_period else (comparison.runs, "year")
+    bands = arm_bands(runs, metric, by=x)
+    marker = "o" if bands[x].nunique() <= 30 else None
     for arm, group in bands.groupby("arm"):
         colour = ARM_COLOURS.get(arm, "black")
-        ax.plot(group["year"], group["mean"], marker="o", color=colour, label=names.get(arm, arm))
-        ax.fill_between(group["year"], group["low"], group["high"], color=colour, alpha=BAND_ALPHA, linewidth=0)
+        ax.plot(group[x], group["mean"], marker=marker, color=colour, label=names.get(arm, arm))
+        ax.fill_between(group[x], group["low"], group["high"], color=colour, alpha=BAND_ALPHA, linewidth=0)
     ax.set_title(title_case(metric_name(metric, short=True)))
-    ax.set_ylabel(axis_label(metric, "per year"))
+    ax.set_ylabel(axis_label(metric, "" if averaged(metric) else f"per {resolution}"))  # a level is no rate
     _value_axis(ax, metric)
     if bands["low"].min() >= 0:
         ax.set_ylim(bottom=0)
@@ -161,14 +171,18 @@ def time_series(comparison, metric: str, ax=None) -> Figure:
         ax.set_ylim(0, 1)
         ax.text(0.5, 0.5, "none in either arm", transform=ax.transAxes, ha="center", color="#555555")
     _year_axis(ax)
+    if resolution != "year":
+        ax.set_xlabel(f"{resolution.capitalize()} of the run")
     ax.legend(loc="best", fontsize=8)
     return fig
 
 
 @literal_text
-def time_series_grid(comparison, metrics, columns: int = 2) -> Figure:
-    """time_series for several metrics, one panel each."""
-    return _grid(comparison, metrics, time_series, "Each year, both arms: mean over replications", columns)
+def time_series_grid(comparison, metrics, columns: int = 2, by_period: bool = False) -> Figure:
+    """time_series for several metrics, one panel each (by_period: over weeks or months)."""
+    each = comparison.meta.get("resolution", "year") if by_period else "year"
+    draw = functools.partial(time_series, by_period=by_period)
+    return _grid(comparison, metrics, draw, f"Each {each}, both arms: mean over replications", columns)
 
 
 @literal_text
@@ -240,7 +254,7 @@ def cost_by_payer(comparison) -> Figure:
         money_axis(ax.yaxis)
         highest = max(highest, float(up.max(initial=0)))
     axes[0].set_ylim(top=highest * 1.12 or 1)  # room for the totals above the tallest bar
-    axes[0].set_ylabel(f"Cost over {years} years (£, undiscounted)")
+    axes[0].set_ylabel(f"Cost over {years_text(years)} (£, undiscounted)")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles[::-1], labels[::-1], loc="outside right center", fontsize=8, title="Category")
     fig.suptitle("Who pays: mean cost over the run by payer, stacked by category")
@@ -280,7 +294,7 @@ def cost_difference(comparison) -> Figure:
     left.barh(y, changes["mean"], color=colours, xerr=np.nan_to_num(err), capsize=4, height=0.6)
     left.axvline(0, color="black", linewidth=0.8)
     left.set_yticks(y, labels)
-    left.set_xlabel(f"Change in cost over {years} years (£)")
+    left.set_xlabel(f"Change in cost over {years_text(years)} (£)")
     left.set_title("By payer, with 95% interval")
     money_axis(left.xaxis)
     left.xaxis.set_major_locator(MaxNLocator(nbins=4))
@@ -304,7 +318,7 @@ def cost_difference(comparison) -> Figure:
         down += np.clip(values, None, 0)
     right.axvline(0, color="black", linewidth=0.8)
     right.set_yticks(yc, [category_name(c) for c in delta.index])
-    right.set_xlabel(f"Change in mean cost over {years} years (£)")
+    right.set_xlabel(f"Change in mean cost over {years_text(years)} (£)")
     right.set_title("By category, coloured by who pays (means)")
     money_axis(right.xaxis)
     low, high = min(down.min(initial=0), 0), max(up.max(initial=0), 0)
@@ -321,7 +335,7 @@ def duplicate_visits(comparison) -> Figure:
     """Duplicate visits by type: whole-run totals with intervals, and each year's mean by arm."""
     types = [c for c in ("duplicate_ot_visits", "duplicate_needs_assessments") if c in comparison.runs]
     return _breakdown(comparison, types, "duplicate_visits", "Duplicate visits by type",
-                      "Duplicate visits over {years} years", "Duplicate visits per year")
+                      "Duplicate visits over {years}", "Duplicate visits per year")
 
 
 @literal_text
@@ -329,11 +343,16 @@ def delayed_bed_days(comparison) -> Figure:
     """Delayed bed days by cause (waiting for the NHS or for social care), whole run and by year."""
     causes = [c for c in ("delayed_bed_days_nhs", "delayed_bed_days_social_care") if c in comparison.runs]
     return _breakdown(comparison, causes, "delayed_bed_days", "Delayed bed days by cause of delay",
-                      "Delayed bed days over {years} years", "Delayed bed days per year")
+                      "Delayed bed days over {years}", "Delayed bed days per year")
 
 
 _SHORT = {"duplicate_ot_visits": "OT (functional) visits", "duplicate_needs_assessments": "needs assessments",
           "delayed_bed_days_nhs": "waiting for NHS", "delayed_bed_days_social_care": "waiting for social care"}
+
+
+def _legend_below(ax, columns: int, fontsize: int) -> None:
+    """A legend under the axes, outside the plotting area, so it never covers a bar or its label."""
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=columns, fontsize=fontsize, frameon=False)
 
 
 def _breakdown(comparison, parts: list[str], total: str, title: str, total_label: str,
@@ -343,7 +362,7 @@ def _breakdown(comparison, parts: list[str], total: str, title: str, total_label
     runs = comparison.runs
     names = arm_names(comparison)
     years = int(runs["year"].nunique())
-    fig = Figure(figsize=(10.5, 4.4), dpi=100, layout="constrained")
+    fig = Figure(figsize=(10.5, 5.2), dpi=100, layout="constrained")
     left, right = fig.subplots(1, 2, width_ratios=[1, 1.4])
     per_rep = runs.groupby(["arm", "replication"])[parts].sum()
     width = 0.38
@@ -358,10 +377,11 @@ def _breakdown(comparison, parts: list[str], total: str, title: str, total_label
             left.annotate(f"{m:,.0f}", (xi, m + e), ha="center", va="bottom", fontsize=8, xytext=(0, 2),
                           textcoords="offset points")
     left.set_xticks(x, [_SHORT.get(p, metric_name(p)) for p in parts])
-    left.set_ylabel(total_label.format(years=years))
+    left.set_ylabel(total_label.format(years=years_text(years)))
     left.set_title("Whole run, mean and 95% interval")
     _count_axis(left)
-    left.legend(fontsize=8, loc="upper left")
+    left.set_ylim(top=left.get_ylim()[1] * 1.12)  # room for the value printed above each bar
+    _legend_below(left, columns=2, fontsize=8)
 
     hatches = ["", "///", "..", "xx"]
     for i, arm in enumerate(("A", "B")):
@@ -381,7 +401,7 @@ def _breakdown(comparison, parts: list[str], total: str, title: str, total_label
     right.set_title(f"By year: A left, B right; bars show the total's 95% interval")
     _year_axis(right)
     _count_axis(right)
-    right.legend(fontsize=7, loc="upper left")
+    _legend_below(right, columns=2, fontsize=7)
     fig.suptitle(title)
     if runs[parts].to_numpy().sum() == 0:
         for ax in (left, right):

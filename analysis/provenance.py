@@ -8,7 +8,9 @@ only what differs between the arms, each with its source from model/parameters.c
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -41,6 +43,18 @@ class Arm:
     parameters: dict[str, Any] = field(default_factory=dict)
     rebuilt: bool = False  # parameters were rebuilt from the scenario file, not read from the metadata
     stale: bool = False  # the scenario file no longer gives the recorded hash
+    label: str = ""
+    file: str = ""  # the scenario file's absolute path; "" for a built-in scenario
+    value_sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def command_name(self) -> str:
+        """How `carepath compare` names this scenario so that it finds it from any folder."""
+        if self.file:
+            return self.file
+        if self.origin and not self.origin.startswith(("scenarios/", "<")):
+            return str(Path(self.origin).resolve())
+        return self.name
 
 
 def _per_arm(meta: dict, key: str, arm: str, default=None):
@@ -73,6 +87,9 @@ def arms(comparison) -> dict[str, Arm]:
             sources=[str(s) for s in (_per_arm(meta, "sources", arm) or [])],
             overrides=dict(_per_arm(meta, "overrides", arm) or {}),
             parameters=dict(_per_arm(meta, "values", arm) or _per_arm(meta, "parameters", arm) or {}),
+            label=str(_per_arm(meta, "labels", arm) or ""),
+            file=str(_per_arm(meta, "files", arm) or ""),
+            value_sources=dict(_per_arm(meta, "value_sources", arm) or {}),
         )
         _complete_from_file(item)
         out[arm] = item
@@ -128,9 +145,13 @@ def shared_overrides(comparison) -> dict[str, Any]:
     return {k: v for k, v in a.items() if k in b and b[k] == v}
 
 
-def _show(value) -> str:
+def _show(value, digits: int | None = None) -> str:
+    """A value for a table; with `digits`, floats to that many significant figures and whole
+    numbers with thousands commas (for a planner's reading rather than for copying)."""
     if value is None:
         return "—"
+    if digits is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:,.{digits}g}" if isinstance(value, float) else f"{value:,}"
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
@@ -176,3 +197,63 @@ def seeds_text(seeds) -> str:
     if len(values) > 2 and values == list(range(values[0], values[0] + len(values))):
         return f"{values[0]} to {values[-1]} (the same seed for replication r in both arms)"
     return ", ".join(str(v) for v in values)
+
+
+def area_described(comparison) -> pd.DataFrame:
+    """Every parameter either arm sets away from its default, in plain words, with where it came from.
+
+    Why: a planner must see their own area (population, budget, beds, costs) in the report,
+    not only what differs between the options.
+    """
+    from analysis.labels import parameter_name
+
+    both = arms(comparison)
+    a, b = both["A"], both["B"]
+    known = registry()
+    rows = []
+    for path, param in known.items():
+        values = {arm: item.parameters.get(path, param.default) for arm, item in (("A", a), ("B", b))}
+        if values["A"] == param.default and values["B"] == param.default:
+            continue
+        sources = [item.value_sources.get(path, "") for item in (a, b) if item.parameters.get(path) != param.default]
+        where = "; ".join(dict.fromkeys(s for s in sources if s)) or "the scenario it extends"
+        rows.append({"What": parameter_name(path), "A": _show(values["A"], 4), "B": _show(values["B"], 4),
+                     "Default": _show(param.default, 4), "Unit": param.unit, "Set by": where, "Parameter": path})
+    return pd.DataFrame(rows, columns=["What", "A", "B", "Default", "Unit", "Set by", "Parameter"])
+
+
+def reproduce_command(comparison) -> str | None:
+    """The `carepath compare` command that runs this comparison (or, for one option of several,
+    that option against the base: common random numbers make its numbers the same) again, as
+    it can be typed in any folder (scenario files by absolute path); None when the arms had
+    different overrides, which only the Python API can make."""
+    both = arms(comparison)
+    a, b = both["A"], both["B"]
+    if a.overrides != b.overrides:
+        return None
+    settings = run_settings(comparison)
+    words = ["carepath", "compare", a.command_name, b.command_name,
+             "--replications", str(settings["replications"]), "--years", str(settings["years"])]
+    seeds = settings["seeds"]
+    if isinstance(seeds, list) and seeds:
+        words += ["--seed", str(int(seeds[0]))]
+    meta = comparison.meta
+    if meta.get("uncertainty"):
+        words.append("--uncertainty")
+    if meta.get("resolution", "year") != "year":
+        words += ["--resolution", meta["resolution"]]
+    for path, value in a.overrides.items():
+        if a.value_sources.get(path) in ("--patients", "patients"):
+            words += ["--patients", str(value)]
+        else:
+            words += ["--set", f"{path}={_yaml_value(value)}"]
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def _yaml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value if value and not value[0].isdigit() and value.lower() not in ("true", "false", "null") \
+            else f"'{value}'"
+    return repr(value)

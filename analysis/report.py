@@ -25,10 +25,11 @@ import pandas as pd
 
 from analysis import plots
 from analysis.decision_report import attribution_section, decision_section, option_views, uncertainty_section
-from analysis.labels import HEADLINE, fmt, metric_name, title_case
-from analysis.provenance import (arms, differing_parameters, plain_citation, precision_text, run_settings, seeds_text,
-                                 shared_overrides)
-from analysis.summary import NO_CHANGE, difference, headline_table, interval_label, summary_sentences, verdict
+from analysis.labels import HEADLINE, fmt, metric_name, title_case, years_text
+from analysis.provenance import (area_described, arms, differing_parameters, plain_citation, precision_text,
+                                 reproduce_command, run_settings, seeds_text, shared_overrides)
+from analysis.summary import (NO_CHANGE, difference, difference_cell, headline_table, interval_cell, interval_label,
+                              summary_sentences, verdict)
 from experiments.decision import interval_kind
 from model.tally import METRICS
 
@@ -58,6 +59,9 @@ dl.meta dd { margin: 0; }
 .decision-box { border: 2px solid #005EB8; border-radius: 4px; padding: 0.2rem 1rem; overflow-x: auto; }
 h2.option { background: #005EB8; color: #fff; padding: 0.3rem 0.6rem; border: none; }
 code { font-family: ui-monospace, Consolas, monospace; font-size: 0.9em; }
+td.path, td.breakable { overflow-wrap: anywhere; }
+td.path { font-family: ui-monospace, Consolas, monospace; font-size: 0.8em; }
+pre.command { white-space: pre-wrap; overflow-wrap: anywhere; background: #f3f6fa; padding: 0.5rem 0.8rem; }
 @media print { nav, details summary { display: none; } figure { break-inside: avoid; } }
 """
 
@@ -67,7 +71,7 @@ CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 DECISION_SECTIONS = (("decision", "The decision"), ("levers", "Which lever does the work"),
                      ("uncertainty", "Uncertainty about the world"))
 SECTIONS = (("summary", "In plain language"), ("headline", "Headline numbers"), ("figures", "Figures"),
-            ("all-outputs", "All outputs"), ("scenarios", "Scenarios and their parameters"),
+            ("all-outputs", "All outputs"), ("area", "Area described"), ("scenarios", "Scenarios and their parameters"),
             ("provenance", "Provenance"))
 
 
@@ -135,7 +139,7 @@ def _headline_section(comparison, settings: dict) -> str:
     numeric = [c for c in table.columns if c not in ("Metric", "Verdict")]
     return f"""
 <h2 id="headline">Headline numbers</h2>
-<p>Totals over {settings['years']} years for the whole area ({_people(settings)}), means over
+<p>Totals over {years_text(settings['years'])} for the whole area ({_people(settings)}), means over
 {settings['replications']} replications; A is {esc(_arm_label(comparison, 'A'))}, B is
 {esc(_arm_label(comparison, 'B'))}. Costs are undiscounted pounds except the net present value,
 discounted at the HM Treasury Green Book rate of 3.5% a year.</p>
@@ -190,30 +194,52 @@ def _all_outputs_section(comparison) -> str:
         d = difference(comparison, metric)
         if d is None:
             continue
-        diff, low, high = d.numbers()
         rows.append({"Output": title_case(metric_name(metric)), "A (mean)": fmt(d.mean_a, metric),
-                     "B (mean)": fmt(d.mean_b, metric), "Difference B − A": diff,
-                     ci_label: f"{low} to {high}" if d.n > 1 else "n/a", "Verdict": verdict(d)})
+                     "B (mean)": fmt(d.mean_b, metric), "Difference B − A": difference_cell(d),
+                     ci_label: interval_cell(d), "Verdict": verdict(d)})
         classes.append("clear" if d.clear and d.n > 1 else "unclear")
     table = pd.DataFrame(rows)
-    years = sorted(p for p in comparison.summary["period"].astype(str).unique() if p != "total")
-    yearly = []
-    for metric in HEADLINE:
-        row = {"Output": title_case(metric_name(metric))}
-        for year in years:
-            d = difference(comparison, metric, year)
-            if d is not None:
-                diff, low, high = d.numbers()
-                row[f"Year {year}"] = f"{diff} ({low} to {high})" if d.n > 1 else diff
-        yearly.append(row)
     numeric = ["A (mean)", "B (mean)", "Difference B − A", ci_label]
     return f"""
 <h2 id="all-outputs">All outputs</h2>
 <p>Every output the model counts, totalled over the run (means over replications).</p>
 {table_html(table, numeric=numeric, row_classes=classes, cell_classes={'Verdict': 'verdict'})}
 <h3>Headline differences year by year</h3>
-<p>Each cell: the difference B − A in that year, then its {esc(ci_label)}.</p>
-{table_html(pd.DataFrame(yearly), numeric=[f'Year {y}' for y in years])}"""
+<p>Each row: the difference B − A in that year and its {esc(ci_label)} (one row a year, so
+the table stays narrow however many years are simulated).</p>
+{table_html(yearly_table(comparison, ci_label), numeric=['Difference B − A', ci_label])}"""
+
+
+def yearly_table(comparison, ci_label: str = "95% CI") -> pd.DataFrame:
+    """The headline differences year by year, one row per output and year."""
+    years = sorted((p for p in comparison.summary["period"].astype(str).unique() if p != "total"), key=int)
+    rows = []
+    for metric in HEADLINE:
+        first = True
+        for year in years:
+            d = difference(comparison, metric, year)
+            if d is None:
+                continue
+            rows.append({"Output": title_case(metric_name(metric)) if first else "", "Year": year,
+                         "Difference B − A": difference_cell(d), ci_label: interval_cell(d)})
+            first = False
+    return pd.DataFrame(rows, columns=["Output", "Year", "Difference B − A", ci_label])
+
+
+def _area_section(comparison) -> str:
+    """Every value either arm sets away from the model's defaults, in plain words, for both arms."""
+    table = area_described(comparison)
+    if table.empty:
+        body = "<p>Both arms use the model's defaults throughout: an England-average area.</p>"
+    else:
+        body = table_html(table, cell_classes={"Parameter": "path", "Set by": "breakable"})
+    return f"""
+<h2 id="area">Area described</h2>
+<p>Every value that differs from the model's England-average defaults, under either arm, with where it
+was set: a scenario file (and, for figures given in the planner's own units, the <code>local:</code>
+field it was converted from; docs/areas.md shows each conversion), <code>--patients</code> or
+<code>--set</code>. Money is in 2017/18 prices, the model's price year.</p>
+{body}"""
 
 
 def _scenarios_section(comparison) -> str:
@@ -223,7 +249,7 @@ def _scenarios_section(comparison) -> str:
         item = both[arm]
         sources = "".join(f"<li>{esc(plain_citation(s))}</li>" for s in item.sources) or "<li>none listed</li>"
         blocks.append(f"""
-<h3>{arm}: {esc(item.name)}</h3>
+<h3>{arm}: {esc(item.label or item.name)} <code>{esc(item.name)}</code></h3>
 <p>{esc(item.description or 'No description recorded.')}</p>
 <dl class="meta"><dt>File</dt><dd><code>{esc(item.origin or 'not recorded')}</code></dd>
 <dt>Parameter hash</dt><dd><code>{esc(item.content_hash or 'not recorded')}</code></dd></dl>
@@ -274,9 +300,16 @@ def _provenance_section(comparison, settings: dict) -> str:
     return f"""
 <h2 id="provenance">Provenance</h2>
 <dl class="meta">{rows}</dl>
-<p>To reproduce: run the same code version with the same scenarios, seeds, replications, years and
-people (for example <code>carepath compare {esc(both['A'].name)} {esc(both['B'].name)}
---replications {settings['replications']} --years {settings['years']}</code>).</p>"""
+{_reproduce_paragraph(comparison)}"""
+
+
+def _reproduce_paragraph(comparison) -> str:
+    command = reproduce_command(comparison)
+    if command is None:
+        return ("<p>To reproduce: the arms were run with different overrides (from Python), so no single "
+                "<code>carepath compare</code> command repeats them; the overrides are listed above.</p>")
+    return (f"<p>To reproduce, with the same code version (the scenario files as they were then):</p>"
+            f"<pre class=\"command\"><code>{esc(command)}</code></pre>")
 
 
 def build_report(comparison, title: str | None = None) -> str:
@@ -289,7 +322,7 @@ def build_report(comparison, title: str | None = None) -> str:
     else:
         title = title or f"{len(views)} options compared with {names['A']}"
     lead = (f"A simulation of care pathways in one local health and care economy: {_people(settings)}, "
-            f"{settings['years']} years, {settings['replications']} replications per arm. "
+            f"{years_text(settings['years'])}, {settings['replications']} replications per arm. "
             f"Code version {settings['code_version']}.")
     decision = "".join([
         decision_section(comparison, table_html, esc),
@@ -317,6 +350,7 @@ def option_sections(comparison, settings: dict) -> str:
         _headline_section(comparison, settings),
         _figures_section(comparison),
         _all_outputs_section(comparison),
+        _area_section(comparison),
         _scenarios_section(comparison),
         _provenance_section(comparison, settings),
     ])

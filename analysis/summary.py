@@ -13,9 +13,10 @@ import pandas as pd
 
 from analysis.intervals import spans_zero
 from analysis.labels import (HEADLINE, PAYER_NAMES, PAYERS, category_name, decimals, fmt, fmt_signed, is_money,
-                             metric_name, title_case)
+                             metric_name, title_case, years_text)
 
 NO_CHANGE = "not distinguishable from no change"
+ZERO = "no change"  # the difference was exactly zero in every replication
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,15 @@ class Difference:
     def none_in_either(self) -> bool:
         return self.mean_a == 0 and self.mean_b == 0
 
+    @property
+    def zero(self) -> bool:
+        """No difference at all: the paired difference was zero in every replication."""
+        return self.diff == 0 and self.low == 0 and self.high == 0
+
     def interval_text(self) -> str:
         diff, low, high = self.numbers()
+        if self.zero:
+            return ZERO
         if self.n < 2:
             return f"{diff} (one replication: no interval)"
         return f"{diff} (95% CI {low} to {high})"
@@ -84,16 +92,21 @@ def headline_differences(comparison, metrics=HEADLINE) -> list[Difference]:
 
 
 def arm_scenarios(comparison) -> tuple[str, str]:
-    names = comparison.runs.groupby("arm")["scenario"].first()
-    return str(names.get("A", "A")), str(names.get("B", "B"))
+    """The two arms' plain labels (or names, for a comparison that recorded none)."""
+    from analysis.plots import scenario_names
+
+    names = scenario_names(comparison)
+    return names["A"], names["B"]
 
 
 def metric_sentence(d: Difference, a: str, b: str, years: int) -> str:
     """'Over 5 years, integrated changed emergency admissions by … compared with siloed: …'."""
     what = metric_name(d.metric)
     if d.none_in_either:
-        return f"Over {years} years there were no {what} in either {a} or {b}."
-    text = f"Over {years} years, {b} changed {what} by {d.interval_text()} compared with {a}"
+        return f"Over {years_text(years)} there were no {what} in either {a} or {b}."
+    if d.zero:
+        return f"Over {years_text(years)}, {what} did not change under {b} compared with {a} (the same in every replication)."
+    text = f"Over {years_text(years)}, {b} changed {what} by {d.interval_text()} compared with {a}"
     if d.n < 2:
         return f"{text}; with one replication there is no measure of uncertainty."
     if not d.clear:
@@ -106,14 +119,16 @@ def metric_sentence(d: Difference, a: str, b: str, years: int) -> str:
 def budget_sentences(comparison, years: int) -> list[str]:
     """Which budget pays and which saves, with intervals, and the categories that move most."""
     a, b = arm_scenarios(comparison)
-    pays, saves, unclear = [], [], []
+    pays, saves, unclear, same = [], [], [], []
     for payer in PAYERS:
         d = difference(comparison, f"cost_{payer}")
         if d is None:
             continue
         who = payer_words(payer)
         _, low, high = d.numbers()
-        if d.n < 2 or not d.clear:
+        if d.zero:
+            same.append(who)
+        elif d.n < 2 or not d.clear:
             unclear.append(f"to {who}, {d.interval_text()}")
         elif d.diff > 0:
             pays.append(f"{who} pays {fmt(d.diff, d.metric)} more (95% CI {low} to {high})")
@@ -121,8 +136,10 @@ def budget_sentences(comparison, years: int) -> list[str]:
             saves.append(f"{who} saves {fmt(-d.diff, d.metric)} (95% CI of the change {low} to {high})")
     lines = []
     if pays or saves:
-        lines.append(f"Who pays and who saves over {years} years under {b} rather than {a}: "
+        lines.append(f"Who pays and who saves over {years_text(years)} under {b} rather than {a}: "
                      + "; ".join(pays + saves) + ".")
+    if same:
+        lines.append(f"The cost to {_join(same)} did not change.")
     if unclear:
         verb = "is" if len(unclear) == 1 else "are each"
         lines.append(f"The changes in cost {_join(unclear)} {verb} {NO_CHANGE}.")
@@ -199,10 +216,10 @@ def headline_table(comparison, metrics=HEADLINE, patients: int | None = None, ci
     """The headline numbers as printed: means, difference, interval, per 1,000 people, verdict."""
     rows = []
     for d in headline_differences(comparison, metrics):
-        diff, low, high = d.numbers()
+        diff = difference_cell(d)
         row = {"Metric": title_case(metric_name(d.metric)), "A (mean)": fmt(d.mean_a, d.metric), "B (mean)": fmt(d.mean_b, d.metric),
-               "Difference B − A": diff, ci_label: f"{low} to {high}" if d.n > 1 else "n/a",
-               "Change": f"{d.percent:+.1f}%".replace("-", "−") if d.percent is not None else "n/a",
+               "Difference B − A": diff, ci_label: interval_cell(d),
+               "Change": f"{d.percent:+.1f}%".replace("-", "−") if d.percent is not None and not d.zero else "—",
                "Verdict": verdict(d)}
         if patients:
             row["Difference per 1,000 people at start"] = fmt_signed(d.diff * 1000 / patients, d.metric)
@@ -210,7 +227,24 @@ def headline_table(comparison, metrics=HEADLINE, patients: int | None = None, ci
     return pd.DataFrame(rows)
 
 
+def difference_cell(d: Difference) -> str:
+    """The difference as a table prints it: signed, or 'no change' when it is exactly zero."""
+    return ZERO if d.zero else d.numbers()[0]
+
+
+def interval_cell(d: Difference) -> str:
+    """The 95% interval as a table prints it: '−5 to 12', '—' with no change, 'n/a' with one replication."""
+    if d.zero:
+        return "—"
+    if d.n < 2:
+        return "n/a"
+    _, low, high = d.numbers()
+    return f"{low} to {high}"
+
+
 def verdict(d: Difference) -> str:
     if d.none_in_either:
         return "none in either arm"
+    if d.zero:
+        return ZERO
     return d.direction() if d.n > 1 else "one replication: no interval"

@@ -22,7 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from analysis.labels import metric_name, title_case
+from analysis.labels import metric_name, title_case, years_text
 from analysis.load import ResultsError
 from analysis.plots import DIFF_COLOUR, _count_axis, literal_text, money_axis
 from analysis.provenance import plain_citation
@@ -70,8 +70,8 @@ class SweepData:
         if self.paired:
             scenarios = self.manifest.get("scenarios", {})
             a, b = (scenarios.get(arm, {}).get("name", arm) for arm in ("A", "B"))
-            return f"change in {name} ({b} − {a}) over {self.manifest.get('years')} years"
-        return f"{name} over {self.manifest.get('years')} years"
+            return f"change in {name} ({b} − {a}) over {years_text(self.manifest.get('years'))}"
+        return f"{name} over {years_text(self.manifest.get('years'))}"
 
 
 def load_sweep(folder: str | Path, outputs=None) -> SweepData:
@@ -260,7 +260,7 @@ def build_sweep_report(sweep: SweepData) -> str:
     m = sweep.manifest
     title = f"sweep {m.get('experiment', sweep.folder.name)}"
     lead = (f"{m.get('method', '?')} design, {m.get('points')} points × {m.get('replications')} replications, "
-            f"{m.get('years')} years, {m.get('patients')} people; code version {m.get('code_version')}; "
+            f"{years_text(m.get('years'))}, {m.get('patients')} people; code version {m.get('code_version')}; "
             f"status {m.get('status')}.")
     summary = "".join(f"<li>{esc(s)}</li>" for s in _sweep_sentences(sweep))
     figures = []

@@ -8,7 +8,7 @@ others working.
 """
 from __future__ import annotations
 
-import concurrent.futures
+import threading
 from html import escape
 
 import numpy as np
@@ -17,7 +17,7 @@ from mesa.visualization.utils import update_counter
 
 from app import drawing
 from app.guard import Guarded
-from app.noise import BANDS, HORIZON_WEEKS, Band
+from app.noise import BANDS, HORIZON_WEEKS, Band, watch_runs
 from app.page_style import PAGE_CSS
 from app.settings import POPULATIONS
 from app.twin_worlds import METRICS, WORLDS, Snapshot
@@ -278,14 +278,15 @@ def use_band(settings) -> Band:
     finished = solara.use_reactive(0)
     band = BANDS.band(settings)  # also queues the runs again if they were cancelled or lost
 
-    def watch():
+    def watch(cancelled: threading.Event):
         """Redraw as each run finishes (a paused page has no weekly redraw to show it).
         It only waits; it never queues runs, so a page that moved on to other settings does
-        not keep the old ones alive."""
-        for _ in concurrent.futures.as_completed(BANDS.start(settings)):
-            finished.set(finished.value + 1)
+        not keep the old ones alive. It stops itself when the settings change: Solara's
+        intrusive cancel would trace every line of this thread, and the page redraw it
+        triggers ran several times slower under that tracer."""
+        watch_runs(BANDS.start(settings), cancelled, lambda: finished.set(finished.value + 1))
 
-    solara.use_thread(watch, dependencies=[settings])
+    solara.use_thread(watch, dependencies=[settings], intrusive_cancel=False)
     return band
 
 

@@ -41,7 +41,7 @@ KEY = (
 )
 NICE_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
 MAP_CSS = (".t{font-size:%dpx;font-weight:600;fill:#222}.k{font-size:14px;fill:#555}"
-           ".mv{animation:cp-move var(--t) ease-in-out}"
+           ".cp-movers *{pointer-events:visiblePainted}.mv{animation:cp-move var(--t) ease-in-out}"
            "@keyframes cp-move{from{transform:translate(var(--dx),var(--dy))}}") % TITLE_SIZE
 
 
@@ -113,7 +113,8 @@ def people_map(places: np.ndarray, second_visit_age: np.ndarray, followed: int |
         delayed_bed_days, second_visits: running totals, drawn as squares and marks.
         scales: days per square and visits per mark (shared by both worlds so they compare).
     """
-    parts = [f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg" role="img" '
+    parts = ['<div class="cp-map" style="position:relative;width:100%;height:100%">'
+             f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg" role="img" '
              'style="width:100%;height:100%;font-family:Roboto,Arial,sans-serif">'
              f"<style>{MAP_CSS}</style>"]
     for place, title, bx, by, w, h in BOXES:
@@ -134,27 +135,9 @@ def people_map(places: np.ndarray, second_visit_age: np.ndarray, followed: int |
         before = np.concatenate([previous_places, np.full(grown, -1)])
         routine = np.isin(before, (Location.HOME, Location.GP)) & np.isin(places, (Location.HOME, Location.GP))
         moved = (before != places) & ~routine & ~np.isnan(px)
-    for pid in np.flatnonzero(~np.isnan(x)):
-        place = Location(places[pid])
-        dx, dy = px[pid] - x[pid], py[pid] - y[pid]
-        moving = moved[pid] and move_seconds > 0
-        motion = (f' class="mv" style="--dx:{dx:.1f}px;--dy:{dy:.1f}px;--t:{move_seconds:.2f}s"'
-                  if moving else "")
-        if place in (Location.WARD, Location.DELAYED):
-            parts.append(_bed(x[pid], y[pid], size[pid], PLACE_COLOURS[place], pid, motion))
-            ring_radius = size[pid] * 0.4
-        else:
-            radius = max(1.2, size[pid] * 0.36)
-            age = second_visit_age[pid] if pid < len(second_visit_age) else -1
-            ring = ""
-            if age >= 0:
-                ring = (f' stroke="{SECOND_VISIT}" stroke-width="{max(1.5, radius * 0.7):.1f}" '
-                        f'stroke-opacity="{1 - age / 5:.2f}"')
-            parts.append(f'<circle cx="{x[pid]:.1f}" cy="{y[pid]:.1f}" r="{radius:.1f}" '
-                         f'fill="{PLACE_COLOURS[place]}"{ring}{motion}><title>Person {pid}</title></circle>')
-            ring_radius = radius
-        if pid == followed:
-            parts.append(f'<g{motion}>{_follow_ring(x[pid], y[pid], ring_radius)}</g>')
+    still, moving = _people(places, second_visit_age, followed, x, y, size, px - x, py - y,
+                            moved & (move_seconds > 0), move_seconds)
+    parts.extend(still)
     days_scale, visits_scale = scales
     unit = "day" if days_scale == 1 else f"{days_scale} days"
     parts.append(_tally_box(WAITED, f"Waiting to leave {delayed_bed_days:,.0f} days",
@@ -163,7 +146,51 @@ def people_map(places: np.ndarray, second_visit_age: np.ndarray, followed: int |
     parts.append(_tally_box(SECOND_VISITS, f"Second visits for the same assessment {second_visits:,.0f}",
                             second_visits / visits_scale, SECOND_VISIT, f"\u25cf = {unit}", round_marks=True))
     parts.append("</svg>")
+    # Whoever glides is drawn on a second, small picture laid exactly over the first: the
+    # browser then repaints a few dozen dots each frame of the glide, not the whole map
+    # (gliding inside the one big picture cost about 0.3 s a map a week at 1,000 people).
+    parts.append(f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg" class="cp-movers" '
+                 'style="position:absolute;left:0;top:0;width:100%;height:100%;pointer-events:none">'
+                 f'{"".join(moving)}</svg></div>')
     return "".join(parts)
+
+
+def _people(places, second_visit_age, followed, x, y, size, dx, dy, moving,
+            move_seconds) -> tuple[list[str], list[str]]:
+    """A dot (or a bed) per living person, in id order, with the followed person's ring:
+    (those staying put, those gliding from last week's place).
+
+    Why lists, not numpy scalars: at 1,000 people a loop over numpy elements took about
+    0.1 s a map, most of a Step; the same text from Python lists takes a few milliseconds."""
+    alive = np.flatnonzero(~np.isnan(x))
+    ages = np.full(len(places), -1.0)
+    known = min(len(places), len(second_visit_age))
+    ages[:known] = second_visit_age[:known]
+    radius = np.maximum(1.2, size * 0.36)
+    in_bed = np.isin(places, (Location.WARD, Location.DELAYED))
+    colours = {int(place): colour for place, colour in PLACE_COLOURS.items()}
+    motion_css = f"--t:{move_seconds:.2f}s"
+    still, gliding = [], []
+    for pid, place, cx, cy, cell, r, age, bed, mdx, mdy, moves in zip(
+            alive.tolist(), places[alive].tolist(), x[alive].tolist(), y[alive].tolist(), size[alive].tolist(),
+            radius[alive].tolist(), ages[alive].tolist(), in_bed[alive].tolist(), dx[alive].tolist(),
+            dy[alive].tolist(), moving[alive].tolist()):
+        motion = f' class="mv" style="--dx:{mdx:.1f}px;--dy:{mdy:.1f}px;{motion_css}"' if moves else ""
+        parts = gliding if moves else still
+        if bed:
+            parts.append(_bed(cx, cy, cell, colours[place], pid, motion))
+            ring_radius = cell * 0.4
+        else:
+            ring = ""
+            if age >= 0:
+                ring = (f' stroke="{SECOND_VISIT}" stroke-width="{max(1.5, r * 0.7):.1f}" '
+                        f'stroke-opacity="{1 - age / 5:.2f}"')
+            parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" '
+                         f'fill="{colours[place]}"{ring}{motion}><title>Person {pid}</title></circle>')
+            ring_radius = r
+        if pid == followed:
+            parts.append(f'<g{motion}>{_follow_ring(cx, cy, ring_radius)}</g>')
+    return still, gliding
 
 
 def _follow_ring(cx: float, cy: float, radius: float) -> str:
@@ -193,9 +220,8 @@ def _tally_box(box, title: str, marks: float, colour: str, key: str, round_marks
              f'<text x="{x + w - 6}" y="{y + h - 6}" class="k" text-anchor="end">{key}</text>']
     cols = int((w - 12) // cell)
     count = min(int(np.ceil(marks)), cols * int((h - top - 4) // cell))
-    for k in range(count):
-        mx = x + 6 + (k % cols) * cell
-        my = y + top + (k // cols) * cell
+    columns, rows = np.arange(count) % cols, np.arange(count) // cols
+    for mx, my in zip((x + 6 + columns * cell).tolist(), (y + top + rows * cell).tolist()):
         if round_marks:
             parts.append(f'<circle cx="{mx + cell / 2:.1f}" cy="{my + cell / 2:.1f}" r="{cell * 0.38:.1f}" '
                          f'fill="{colour}"/>')
@@ -263,6 +289,13 @@ class _Axes:
         span = (self.high - self.low) or 1.0
         return self.top + (self.h - self.top - self.bottom) * (1 - (value - self.low) / span)
 
+    def points(self, weeks, values) -> str:
+        """SVG "x,y x,y ..." for a line; scaled as whole arrays (a call per point took tens
+        of milliseconds a chart at year 5)."""
+        xs = self.x(np.asarray(weeks, dtype=float)).tolist()
+        ys = self.y(np.asarray(values, dtype=float)).tolist()
+        return " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, ys))
+
     def grid(self, label) -> str:
         parts = []
         for value in self.tick_values:
@@ -300,7 +333,7 @@ def line_chart(title: str, weeks: np.ndarray, lines: dict[str, np.ndarray], is_m
     for world, values in lines.items():
         if len(values) == 0:
             continue
-        points = " ".join(f"{axes.x(wk):.1f},{axes.y(v):.1f}" for wk, v in zip(weeks, values))
+        points = axes.points(weeks, values)
         dash = ' stroke-dasharray="7 5"' if world != "siloed" else ""
         parts.append(f'<polyline points="{points}" fill="none" stroke="{WORLD_COLOURS[world]}" '
                      f'stroke-width="2.6"{dash}/>')
@@ -327,12 +360,12 @@ def difference_chart(weeks: np.ndarray, difference: np.ndarray, band_low: np.nda
     parts = [f'<svg viewBox="0 0 {axes.w} {axes.h}" xmlns="http://www.w3.org/2000/svg" role="img" '
              f'style="width:100%;height:100%;font-family:Roboto,Arial,sans-serif"><style>{CHART_CSS}</style>']
     if band_low is not None and band_weeks is not None and len(band_weeks):
-        upper = " ".join(f"{axes.x(wk):.1f},{axes.y(v):.1f}" for wk, v in zip(band_weeks, band_high))
-        lower = " ".join(f"{axes.x(wk):.1f},{axes.y(v):.1f}" for wk, v in zip(band_weeks[::-1], band_low[::-1]))
+        upper = axes.points(band_weeks, band_high)
+        lower = axes.points(band_weeks[::-1], band_low[::-1])
         parts.append(f'<polygon points="{upper} {lower}" fill="#9e9e9e" fill-opacity="0.35" class="band"/>')
     parts.append(axes.grid(_value_label(is_money)))
     if len(weeks):
-        points = " ".join(f"{axes.x(wk):.1f},{axes.y(v):.1f}" for wk, v in zip(weeks, difference))
+        points = axes.points(weeks, difference)
         parts.append(f'<polyline points="{points}" fill="none" stroke="{WORLD_COLOURS["integrated"]}" '
                      'stroke-width="3" class="live"/>')
     parts.append("</svg>")

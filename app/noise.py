@@ -22,7 +22,7 @@ import os
 import signal
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
@@ -96,6 +96,25 @@ def _worker_start(parent: int) -> None:
         os._exit(0)
 
     threading.Thread(target=watch_parent, daemon=True).start()
+
+
+def watch_runs(futures: list[Future], cancelled: threading.Event, on_finished, poll_seconds: float = 0.5) -> None:
+    """Call `on_finished()` as each run finishes (cancelled runs too), until all have, or
+    until `cancelled` is set (the page moved on to other settings).
+
+    Why a poll and not `as_completed`: a run cancelled before it started is only reported
+    finished once the worker reaches it in the queue, so a watcher for settings the page
+    has left waited on a run still computing, and the watcher for the new settings waited
+    for that one to end. Waiting a little at a time, it leaves within `poll_seconds`."""
+    pending = set(futures)
+    while pending and not cancelled.is_set():
+        done, pending = wait(pending, timeout=poll_seconds, return_when=FIRST_COMPLETED)
+        cancelled_now = {f for f in pending if f.cancelled()}
+        pending -= cancelled_now
+        for _ in range(len(done) + len(cancelled_now)):
+            if cancelled.is_set():
+                return
+            on_finished()
 
 
 class NoiseBands:

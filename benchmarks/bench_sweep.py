@@ -81,19 +81,19 @@ def timed_sweep(path: Path, out: Path, workers: int, runs: int) -> dict:
     return {"wall": wall, "coordinator_cpu": coordinator_cpu, "sampler": sampler, "runs": runs}
 
 
-def plain_loop(path: Path, runs: int) -> float:
-    """The same runs, called one after another through model.api.run."""
+def plain_loop(path: Path, runs: int) -> tuple[float, float]:
+    """The same runs, called one after another through model.api.run: (wall, CPU) seconds."""
     from experiments.spec import load_experiment
     from experiments.sweep import Plan
     from experiments.worker import build_scenario
     from model.api import run
 
     plan = Plan(load_experiment(path))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for task in plan.tasks(range(runs)):
         for arm in task.arms:
             run(build_scenario(arm), years=task.years, seed=task.seed)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def main() -> None:
@@ -115,7 +115,7 @@ def main() -> None:
               f"{args.workers} workers", flush=True)
         sweep = timed_sweep(path, folder / "sweep", args.workers, args.runs)
         print(f"  sweep ({args.workers} workers): {sweep['wall']:.1f} s", flush=True)
-        loop = plain_loop(path, args.runs)
+        loop, loop_cpu = plain_loop(path, args.runs)
         print(f"  plain loop (1 process): {loop:.1f} s", flush=True)
         serial = timed_sweep(path, folder / "serial", 1, args.runs) if args.serial else None
 
@@ -130,6 +130,9 @@ def main() -> None:
           f"({(sweep['wall'] - ideal) / ideal:+.1%}; {(sweep['wall'] - ideal) / args.runs * 1000:+.0f} ms a run)")
     print(f"coordinator CPU per run:       {sweep['coordinator_cpu'] / args.runs * 1000:.0f} ms "
           f"(model run itself: {loop / args.runs * 1000:.0f} ms)")
+    model_cpu = loop_cpu / args.runs  # CPU seconds a run takes in the plain loop: like for like with the coordinator's
+    print(f"sweep machinery's overhead:    {sweep['coordinator_cpu'] / args.runs / model_cpu:.1%} of model time "
+          f"(coordinator CPU per run / a plain run's CPU, {model_cpu * 1000:.0f} ms; target under 5%)")
     if serial:
         print(f"1-worker sweep vs loop:        {serial['wall']:.1f} s vs {loop:.1f} s "
               f"({(serial['wall'] - loop) / loop:+.1%})")

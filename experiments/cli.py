@@ -6,9 +6,10 @@ import json
 import sys
 from pathlib import Path
 
-from carepath_cli import add_format_option, add_run_options, overrides_from, positive_int, seed_number, whole_number
+from carepath_cli import (add_format_option, add_resolution_option, add_run_options, overrides_from, positive_int,
+                          seed_number, whole_number)
 from experiments.spec import ExperimentError
-from model.scenario import MAX_SEED
+from model.scenario import MAX_SEED, years_text
 
 MAX_REPLICATIONS = 10_000  # a comparison holds its runs in memory; longer ones belong in a sweep
 
@@ -75,7 +76,7 @@ def cmd_compare(args) -> int:
                          years=args.years, patients=args.patients, overrides=overrides_from(args),
                          workers=args.workers, seed0=args.seed, max_replications=args.max_replications,
                          progress=not args.no_progress, value_sources=("--set", "--patients"),
-                         uncertainty=args.uncertainty, attribution=args.attribution)
+                         uncertainty=args.uncertainty, attribution=args.attribution, resolution=args.resolution)
     if args.out:
         comparison.save(Path(args.out), force=args.force, format=args.format)
     if args.report:
@@ -108,6 +109,17 @@ def _number(value: float, money: bool) -> str:
         return "n/a"
     rounded = round(value)
     return ("-" if rounded < 0 else "") + ("£" if money else "") + f"{abs(rounded):,}"
+
+
+def aligned_table(header: list[str], rows: list[list[str]], gap: int = 3) -> list[str]:
+    """Lines of a plain-text table: the first column left-aligned, the others right-aligned, each
+    as wide as its widest cell and `gap` spaces apart, so long scenario names never run together."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+
+    def line(cells) -> str:
+        parts = [str(cells[0]).ljust(widths[0])] + [str(c).rjust(w) for c, w in zip(cells[1:], widths[1:])]
+        return (" " * gap).join(parts).rstrip()
+    return [line(header)] + [line(row) for row in rows]
 
 
 def print_comparison(comparison) -> None:
@@ -144,18 +156,15 @@ def print_options(comparison) -> None:
     print(f"Whole-run totals; X - A is option X's paired difference from the base (common random numbers); "
           f"{_interval_note(meta)}.")
     summary = comparison.summary[comparison.summary["period"] == "total"]
-    width = 34
-    print(f"  {'metric':26s}{'A: ' + names['A'][:12]:>16s}"
-          + "".join(f"  {(o + ' - A: ' + names[o])[:width - 2]:>{width - 2}s}" for o in options))
+    rows = []
     for metric in METRICS:
-        rows = summary[summary["metric"] == metric].set_index("option")
+        by_option = summary[summary["metric"] == metric].set_index("option")
         money = metric.startswith("cost_")
-        cells = []
-        for option in options:
-            row = rows.loc[option]
-            text = f"{_number(row['diff'], money)} [{_number(row['ci_low'], money)}, {_number(row['ci_high'], money)}]"
-            cells.append(f"  {text:>{width - 2}s}")
-        print(f"  {metric:26s}{_number(rows.iloc[0]['mean_a'], money):>16s}" + "".join(cells))
+        rows.append([metric, _number(by_option.iloc[0]["mean_a"], money)]
+                    + [f"{_number(r['diff'], money)} [{_number(r['ci_low'], money)}, {_number(r['ci_high'], money)}]"
+                       for r in (by_option.loc[o] for o in options)])
+    for line in aligned_table(["metric", f"A: {names['A']}"] + [f"{o} - A: {names[o]}" for o in options], rows):
+        print(f"  {line}")
 
 
 def print_two_arms(comparison) -> None:
@@ -164,19 +173,19 @@ def print_two_arms(comparison) -> None:
     meta = comparison.meta
     names = meta["scenarios"]
     seeds = meta["seeds"]
-    print(f"carepath compare: {names['A']} (A) vs {names['B']} (B) | {meta['patients']} people | "
-          f"{meta['years']} years | {meta['replications']} replications (seeds {seeds[0]}-{seeds[-1]}) | "
+    print(f"carepath compare: {names['A']} (A) vs {names['B']} (B) | {meta['patients']:,} people | "
+          f"{years_text(meta['years'])} | {meta['replications']} replications (seeds {seeds[0]}-{seeds[-1]}) | "
           f"{meta['code_version']}")
     print("Whole-run totals; B - A is the paired difference (common random numbers) with its 95% interval.")
     totals = comparison.summary[comparison.summary["period"] == "total"].set_index("metric")
-    header = f"  {'metric':24s}{'A: ' + names['A']:>16s}{'B: ' + names['B']:>16s}{'B - A':>14s}  95% interval"
-    print(header)
+    rows = []
     for metric in METRICS:
         row = totals.loc[metric]
         money = metric.startswith("cost_")
-        interval = f"[{_number(row['ci_low'], money)}, {_number(row['ci_high'], money)}]"
-        print(f"  {metric:24s}{_number(row['mean_a'], money):>16s}{_number(row['mean_b'], money):>16s}"
-              f"{_number(row['diff'], money):>14s}  {interval}")
+        rows.append([metric, _number(row["mean_a"], money), _number(row["mean_b"], money), _number(row["diff"], money),
+                     f"[{_number(row['ci_low'], money)}, {_number(row['ci_high'], money)}]"])
+    for line in aligned_table(["metric", f"A: {names['A']}", f"B: {names['B']}", "B - A", "95% interval"], rows):
+        print(f"  {line}")
     if meta.get("uncertainty"):
         print(f"Note: {_interval_note(meta)}.")
 
@@ -196,7 +205,7 @@ def cmd_sweep(args) -> int:
     check_sweep_folder(out)
     try:
         report = run_sweep(experiment, out, workers=args.workers, scheduler=args.scheduler,
-                           progress=not args.no_progress, worker_wait=args.worker_wait)
+                           progress=not args.no_progress, worker_wait=args.worker_wait, resolution=args.resolution)
     except KeyboardInterrupt:
         from experiments.store import SweepStore
 
@@ -220,6 +229,8 @@ def cmd_sweep(args) -> int:
 
         export_csv(out)
     print(f"results in {out}/runs.{args.format} (one row per run, arm and year) and {out}/design.{args.format}")
+    if args.resolution != "year":
+        print(f"by {args.resolution}: {out}/runs_by_period.{args.format} (one row per run, arm and {args.resolution})")
     if args.sensitivity:
         _print_sensitivity(out, None, as_json=False, save=None, method=None)
     return 0
@@ -366,6 +377,8 @@ def add_cli(subparsers) -> None:
     comp.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     comp.add_argument("--out", metavar="DIR", help="write runs.parquet, summary.parquet and meta.json here")
     add_format_option(comp)
+    add_resolution_option(comp, "runs_by_period.parquet and summary_by_period.parquet with --out (and by_period "
+                                "in --json)")
     comp.add_argument("--force", action="store_true",
                       help="replace an --out folder that holds an earlier comparison, and a --report file that "
                            "holds an earlier carepath report (never other files)")
@@ -404,6 +417,8 @@ def add_cli(subparsers) -> None:
     sweep.add_argument("--format", choices=("parquet", "csv"), default="parquet",
                        help="csv: also write runs.csv and design.csv when the sweep is complete (the Parquet "
                             "files stay: resuming reads them)")
+    add_resolution_option(sweep, "runs_by_period.parquet (a sweep resumes only at the resolution it was started "
+                                 "with)")
     sweep.add_argument("--sensitivity", action="store_true",
                        help="print sensitivity indices when the sweep is complete (Sobol or Morris for their "
                             "designs, the delta measure for others)")

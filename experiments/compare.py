@@ -31,14 +31,17 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from experiments.backends import LocalBackend, available_cores
 from experiments.spec import ExperimentError
 from experiments.stats import LEVEL, relative_half_width, summarise
 from experiments.worker import ArmSpec, RunTask, arm_spec
+
+if TYPE_CHECKING:  # imported where used, so importing this module stays cheap
+    import pandas as pd
 
 HEADLINE = ("cost_total", "emergency_admissions")
 ID_COLUMNS = ["arm", "scenario", "replication", "seed", "year"]
@@ -46,7 +49,8 @@ MIN_REPLICATIONS = 3
 ARMS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # A is the base; B onwards are the options
 MAX_OPTIONS = len(ARMS) - 1
 # Per-arm fields of the metadata: {arm: value}; a two-arm view keeps A and one option as B.
-PER_ARM_META = ("scenarios", "origins", "hashes", "overrides", "value_sources", "sources", "values", "descriptions")
+PER_ARM_META = ("scenarios", "origins", "hashes", "overrides", "value_sources", "sources", "values", "labels",
+                "descriptions", "files")
 
 
 @dataclass
@@ -54,18 +58,28 @@ class Comparison:
     """A base and its options' runs, the paired summary, and everything needed to reproduce them.
 
     `attribution` (Shapley values by lever) and `draws` (each replication's parameter draws)
-    are empty unless the comparison was run with `attribution` or `uncertainty`.
+    are empty unless the comparison was run with `attribution` or `uncertainty`;
+    `runs_by_period` and `summary_by_period` are None unless it was run with resolution week or
+    month.
     """
 
     runs: pd.DataFrame
     summary: pd.DataFrame
     meta: dict = field(default_factory=dict)
-    attribution: pd.DataFrame = field(default_factory=pd.DataFrame)
-    draws: pd.DataFrame = field(default_factory=pd.DataFrame)
+    attribution: pd.DataFrame | None = None
+    draws: pd.DataFrame | None = None
+    runs_by_period: pd.DataFrame | None = None  # with resolution week or month: runs by that period
+    summary_by_period: pd.DataFrame | None = None  # and their paired summary, period 'total' then each
 
     def __post_init__(self):
+        import pandas as pd
+
+        self.attribution = pd.DataFrame() if self.attribution is None else self.attribution
+        self.draws = pd.DataFrame() if self.draws is None else self.draws
         if "option" not in self.summary.columns:  # a comparison saved before options existed
             self.summary = self.summary.assign(option="B")
+        if self.summary_by_period is not None and "option" not in self.summary_by_period.columns:
+            self.summary_by_period = self.summary_by_period.assign(option="B")
 
     @property
     def options(self) -> list[str]:
@@ -87,25 +101,38 @@ class Comparison:
         attribution = self.attribution
         if not attribution.empty:
             attribution = attribution[attribution["option"] == option].assign(option="B")
-        return Comparison(runs.reset_index(drop=True), summary, meta, attribution, self.draws)
+        by_period = summary_by_period = None
+        if self.runs_by_period is not None:
+            by_period = self.runs_by_period[self.runs_by_period["arm"].isin(["A", option])].copy()
+            by_period["arm"] = by_period["arm"].replace({option: "B"})
+            summary_by_period = (self.summary_by_period[self.summary_by_period["option"] == option]
+                                 .assign(option="B").reset_index(drop=True))
+        return Comparison(runs.reset_index(drop=True), summary, meta, attribution, self.draws,
+                          by_period, summary_by_period)
 
     def to_json(self) -> dict:
         """One JSON-ready object: meta; for the first option (B), its totals by metric and each
-        metric by year, as for a two-arm comparison; and under `options`, for every option,
-        its scenario, totals, years and decision measures (experiments/decision.py)."""
+        metric by year (and by period, for resolution week or month), as for a two-arm
+        comparison; and under `options`, for every option, its scenario, totals, years and
+        decision measures (experiments/decision.py)."""
         from experiments.decision import decision
 
         options = {}
         for option in self.options:
             view = self.versus(option)
-            totals, by_year = _differences(view.summary)
+            totals, by_year = _by_period(view.summary, "year")
             options[option] = {"scenario": view.meta.get("scenarios", {}).get("B", option), "totals": totals,
                                "by_year": by_year, "decision": _plain_tree(decision(view))}
+            if view.summary_by_period is not None:
+                options[option]["by_period"] = _by_period(view.summary_by_period, "period")[1]
             if not view.attribution.empty:
                 options[option]["attribution"] = _plain_tree(view.attribution.drop(columns="option")
                                                              .to_dict("records"))
         first = options[self.options[0]]
-        return {"meta": self.meta, "totals": first["totals"], "by_year": first["by_year"], "options": options}
+        out = {"meta": self.meta, "totals": first["totals"], "by_year": first["by_year"]}
+        if "by_period" in first:
+            out["by_period"] = first["by_period"]
+        return {**out, "options": options}
 
     def save(self, folder: str | Path, force: bool = False, format: str = "parquet") -> Path:
         """Write runs, summary (as .parquet or .csv) and meta.json into `folder`, all or nothing.
@@ -121,6 +148,9 @@ class Comparison:
                 frame = getattr(self, name)
                 if not frame.empty:
                     write_frame(frame, staging, name, format)
+            if self.runs_by_period is not None:
+                write_frame(self.runs_by_period, staging, "runs_by_period", format)
+                write_frame(self.summary_by_period, staging, "summary_by_period", format)
             (staging / "meta.json").write_text(json.dumps(self.meta, indent=2, default=str), encoding="utf-8")
 
         write_output_folder(folder, "comparison", write, force)
@@ -136,26 +166,30 @@ def load_comparison(folder: str | Path) -> Comparison:
         raise ExperimentError(f"{folder}: not a comparison folder (missing {', '.join(missing)})")
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
 
-    def read(name: str, required: bool = True) -> pd.DataFrame:
+    import pandas as pd
+
+    def read(name: str) -> pd.DataFrame | None:
         path = folder / f"{name}.{fmt}"
-        if not path.exists() and not required:
-            return pd.DataFrame()
-        return pd.read_csv(path, dtype={"period": str}) if fmt == "csv" else pd.read_parquet(path)
+        if not path.exists():
+            return None
+        return pd.read_csv(path, dtype={"period": str} if name.startswith("summary") else None) if fmt == "csv" \
+            else pd.read_parquet(path)
 
-    return Comparison(read("runs"), read("summary"), meta, read("attribution", False), read("draws", False))
+    return Comparison(read("runs"), read("summary"), meta, read("attribution"), read("draws"),
+                      read("runs_by_period"), read("summary_by_period"))
 
 
-def _differences(summary: pd.DataFrame) -> tuple[dict, dict]:
-    """One option's summary as JSON: totals by metric, and each metric by year."""
+def _by_period(summary: pd.DataFrame, label: str) -> tuple[dict, dict]:
+    """One option's summary rows as JSON: the totals by metric, and each metric's periods as a list."""
     stat_columns = [c for c in summary.columns if c not in ("metric", "period", "option")]
-    totals, by_year = {}, {}
+    totals, periods = {}, {}
     for row in summary.to_dict("records"):
         values = {k: _plain(row[k]) for k in stat_columns}
         if row["period"] == "total":
             totals[row["metric"]] = values
         else:
-            by_year.setdefault(row["metric"], []).append({"year": int(row["period"]), **values})
-    return totals, by_year
+            periods.setdefault(row["metric"], []).append({label: int(row["period"]), **values})
+    return totals, periods
 
 
 def _plain(value):
@@ -177,14 +211,16 @@ def _plain_tree(value):
     return _plain(value)
 
 
-def summarise_options(runs: pd.DataFrame) -> pd.DataFrame:
+def summarise_options(runs: pd.DataFrame, by: str = "year") -> pd.DataFrame:
     """The paired summary of every option (arms B, C, ...) against the base (arm A), stacked
-    with an `option` column."""
+    with an `option` column; `by` names the column of periods (experiments.stats.summarise)."""
+    import pandas as pd
+
     blocks = []
     for option in sorted(a for a in runs["arm"].unique() if a != "A"):
         pair = runs[runs["arm"].isin(["A", option])].copy()
         pair["arm"] = pair["arm"].replace({option: "B"})
-        blocks.append(summarise(pair).assign(option=option))
+        blocks.append(summarise(pair, by=by).assign(option=option))
     return pd.concat(blocks, ignore_index=True)
 
 
@@ -196,13 +232,15 @@ class _Runner:
     """
 
     def __init__(self, scenarios: dict, years: int, seed0: int, workers: int | None, progress: bool,
-                 draw=None):
+                 draw=None, resolution: str = "year"):
         self.specs = {arm: arm_spec(arm, sc) for arm, sc in scenarios.items()}
         self.years = years
         self.seed0 = seed0
         self.draw = draw
         self.backend = LocalBackend(workers)
         self.frames: dict[tuple[str, int], pd.DataFrame] = {}
+        self.resolution = resolution
+        self.period_frames: dict[tuple[str, int], pd.DataFrame] = {}
         self.versions: set[str] = set()
         self.bar = _bar(progress)
 
@@ -219,7 +257,7 @@ class _Runner:
         """Run these replications of these arms (default: every arm not yet run)."""
         arms = list(arms or self.specs)
         jobs = [(arm, r) for r in replications for arm in arms if (arm, r) not in self.frames]
-        tasks = [RunTask(i, self.seed(r), self.years, (self.spec(arm, r),), {"replication": r})
+        tasks = [RunTask(i, self.seed(r), self.years, (self.spec(arm, r),), {"replication": r}, self.resolution)
                  for i, (arm, r) in enumerate(jobs)]
         self.bar.total = (self.bar.total or 0) + len(tasks)
         self.bar.refresh()
@@ -229,12 +267,17 @@ class _Runner:
                 raise ExperimentError(f"{self.specs[arm].name} (arm {arm}), replication {replication}, "
                                       f"seed {self.seed(replication)}: run failed: {outcome.error}")
             self.frames[(arm, replication)] = outcome.table
+            if outcome.periods is not None:
+                self.period_frames[(arm, replication)] = outcome.periods
             self.versions.add(outcome.code_version)
             self.bar.update(1)
 
-    def runs(self, upto: int | None = None, arms=None) -> pd.DataFrame:
-        keys = sorted(k for k in self.frames if (upto is None or k[1] <= upto) and (arms is None or k[0] in arms))
-        table = pd.concat([self.frames[k] for k in keys], ignore_index=True)
+    def runs(self, upto: int | None = None, arms=None, frames: dict | None = None) -> pd.DataFrame:
+        import pandas as pd
+
+        frames = self.frames if frames is None else frames
+        keys = sorted(k for k in frames if (upto is None or k[1] <= upto) and (arms is None or k[0] in arms))
+        table = pd.concat([frames[k] for k in keys], ignore_index=True)
         table = table.drop(columns=["scenario_hash"])
         return table[ID_COLUMNS + [c for c in table.columns if c not in ID_COLUMNS]]
 
@@ -258,16 +301,21 @@ def compare(base, *options, replications: int | None = None, precision: float | 
             patients: int | None = None, overrides: dict | None = None, workers: int | None = None, seed0: int = 1,
             headline=HEADLINE, max_replications: int = 100, progress: bool = False,
             value_sources: tuple[str, str] = ("overrides", "patients"), uncertainty: bool = False,
-            attribution: int = 0, max_attribution_orders: int = 24) -> Comparison:
+            attribution: int = 0, max_attribution_orders: int = 24, resolution: str = "year") -> Comparison:
     """Run `base` and each of `options` (names, files or Scenarios) on common random numbers;
     see the module doc. `compare("siloed", "integrated")` is the two-arm comparison.
 
     `patients=None` keeps each scenario's own population size. `replications`: how many
     (default 10); with `precision`, how many to start from (default 3, as on the command line).
     `uncertainty`: draw the uncertain parameters per replication. `attribution=R`: Shapley
-    values of each option's levers over the first R replications (0: none).
+    values of each option's levers over the first R replications (0: none). `resolution`
+    "week" or "month" adds runs and a summary by that period (runs_by_period,
+    summary_by_period); the yearly ones are always there.
     """
+    import pandas as pd
+
     from model.api import resolve
+    from model.collector import RESOLUTIONS
     from model.scenario import check_seed
 
     if not options:
@@ -279,6 +327,8 @@ def compare(base, *options, replications: int | None = None, precision: float | 
 
     scenarios = {arm: resolve(sc, overrides, patients, value_sources)
                  for arm, sc in zip(ARMS, (base, *options))}
+    if resolution not in RESOLUTIONS:
+        raise ExperimentError(f"resolution: must be one of {', '.join(RESOLUTIONS)}, got {resolution!r}")
     if precision is not None and not 0 < precision < 1:
         raise ExperimentError(f"precision: must be a fraction between 0 and 1 (e.g. 0.01 for 1%), got {precision}")
     if attribution < 0:
@@ -294,7 +344,8 @@ def compare(base, *options, replications: int | None = None, precision: float | 
         from experiments.uncertainty import UncertaintyPlan
 
         plan = UncertaintyPlan.for_arms([sc.values() for sc in scenarios.values()])
-    runner = _Runner(scenarios, years, seed0, workers, progress, draw=plan.draw_for(seed0) if plan else None)
+    runner = _Runner(scenarios, years, seed0, workers, progress, draw=plan.draw_for(seed0) if plan else None,
+                     resolution=resolution)
     shapley = pd.DataFrame()
     try:
         if precision is None:
@@ -311,13 +362,16 @@ def compare(base, *options, replications: int | None = None, precision: float | 
     finally:
         runner.close()
     summary = summarise_options(runs)
-    meta = _meta(scenarios, runs, runner, years, seed0, target)
+    meta = {**_meta(scenarios, runs, runner, years, seed0, target), "resolution": resolution}
     if plan is not None:
         meta["uncertainty"] = plan.describe()
     if attribution:
         meta["attribution"] = shapley.attrs.get("method", {})
     draws = plan.table(seed0, sorted(runs["replication"].unique())) if plan else pd.DataFrame()
-    return Comparison(runs, summary, meta, shapley, draws)
+    if resolution == "year":
+        return Comparison(runs, summary, meta, shapley, draws)
+    by_period = runner.runs(upto=int(runs["replication"].max()), arms=set(ARMS), frames=runner.period_frames)
+    return Comparison(runs, summary, meta, shapley, draws, by_period, summarise_options(by_period, by="period"))
 
 
 def _until_precise(runner: _Runner, start: int, precision: float, headline: tuple, limit: int):
@@ -366,7 +420,9 @@ def _meta(scenarios: dict, runs: pd.DataFrame, runner: _Runner, years: int, seed
         "value_sources": {arm: dict(sorted(sc.value_sources.items())) for arm, sc in scenarios.items()},
         "sources": {arm: list(sc.sources) for arm, sc in scenarios.items()},
         "values": {arm: sc.values() for arm, sc in scenarios.items()},
+        "labels": {arm: sc.title for arm, sc in scenarios.items()},
         "descriptions": {arm: sc.description for arm, sc in scenarios.items()},
+        "files": {arm: sc.file for arm, sc in scenarios.items()},
         "seeds": [runner.seed(int(r)) for r in reps],
         "seed0": seed0,
         "replications": len(reps),

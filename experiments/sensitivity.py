@@ -24,11 +24,12 @@ import pandas as pd
 
 from experiments.spec import ExperimentError
 from experiments.store import SweepStore, read_runs
+from model.outputs import whole_runs
 
 
 def point_outputs(runs: pd.DataFrame, outputs: list[str], arms: list[str]) -> pd.DataFrame:
     """One row per design point: each output's whole-run total (B - A when paired), mean over replications."""
-    totals = runs.groupby(["point", "replication", "arm"])[outputs].sum()
+    totals = whole_runs(runs, ["point", "replication", "arm"], outputs)  # levels averaged, flows summed
     if arms == ["A", "B"]:
         per_run = totals.xs("B", level="arm") - totals.xs("A", level="arm")
     else:

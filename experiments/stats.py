@@ -8,16 +8,20 @@ interval on the same runs. `unpaired_half_width` is kept to show that gain.
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-from scipy import stats
+
+if TYPE_CHECKING:  # pandas and scipy are imported where used: importing this module stays cheap
+    import pandas as pd
 
 LEVEL = 0.95
 
 
 def t_quantile(n, level: float = LEVEL):
     """The two-sided t critical value for n observations (NaN when n < 2)."""
+    from scipy import stats
+
     n = np.asarray(n, dtype=float)
     with np.errstate(invalid="ignore"):
         return np.where(n > 1, stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)), np.nan)
@@ -48,34 +52,46 @@ def unpaired_half_width(a, b, level: float = LEVEL) -> float:
     b = np.asarray(b, dtype=float)
     va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
     dof = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    from scipy import stats
+
     return float(stats.t.ppf(0.5 + level / 2, dof) * np.sqrt(va + vb))
 
 
 def value_columns(runs: pd.DataFrame) -> list[str]:
     """The metric columns of a runs table, headline metrics first."""
+    import pandas as pd
+
     from model.tally import METRICS
 
-    ids = {"arm", "scenario", "replication", "seed", "year"}
+    ids = {"arm", "scenario", "replication", "seed", "year", "period", "weeks"}
     numeric = [c for c in runs.columns if c not in ids and pd.api.types.is_numeric_dtype(runs[c])]
     return [m for m in METRICS if m in numeric] + [c for c in numeric if c not in METRICS]
 
 
-def per_replication(runs: pd.DataFrame, arm: str, columns: list[str], year=None) -> pd.DataFrame:
-    """One row per replication: the whole-run total (year=None) or one year's values."""
+def per_replication(runs: pd.DataFrame, arm: str, columns: list[str], year=None, by: str = "year") -> pd.DataFrame:
+    """One row per replication: the whole run (year=None) or one period's values (`by`: the
+    column naming periods). The whole run sums flows and averages levels, weighted by the
+    periods' weeks when the table has them (model.outputs.combine)."""
+    from model.outputs import whole_runs
+
     rows = runs[runs["arm"] == arm]
     if year is not None:
-        rows = rows[rows["year"] == year]
-    return rows.groupby("replication")[columns].sum(min_count=1).sort_index()
+        rows = rows[rows[by] == year]
+        return rows.groupby("replication")[columns].sum(min_count=1).sort_index()
+    return whole_runs(rows, ["replication"], columns).sort_index()
 
 
-def summarise(runs: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
-    """One row per metric x period ('total', then each year as text) of a comparison's runs."""
+def summarise(runs: pd.DataFrame, level: float = LEVEL, by: str = "year") -> pd.DataFrame:
+    """One row per metric x period ('total', then each period as text) of a comparison's runs;
+    `by` names the column of periods ('year', or 'period' for weeks or months)."""
+    import pandas as pd
+
     columns = value_columns(runs)
-    periods = [("total", None)] + [(str(int(y)), y) for y in sorted(runs["year"].unique())]
+    periods = [("total", None)] + [(str(int(y)), y) for y in sorted(runs[by].unique())]
     blocks = []
     for period, year in periods:
-        a = per_replication(runs, "A", columns, year)
-        b = per_replication(runs, "B", columns, year).reindex(a.index)
+        a = per_replication(runs, "A", columns, year, by)
+        b = per_replication(runs, "B", columns, year, by).reindex(a.index)
         result = paired(a.to_numpy(), b.to_numpy(), level)
         block = pd.DataFrame({"metric": columns, "period": period, **result})
         block["order"] = range(len(columns))

@@ -6,8 +6,10 @@ Layout (docs/experiments.md has the columns):
     OUT/experiment.yaml      the experiment file as it was run
     OUT/design.parquet       one row per design point: the sample and the values used
     OUT/parts/run-000042.parquet   one per finished run: a row per arm per year
+    OUT/parts/run-000042.by_period.parquet   with --resolution week or month: a row per arm per period
     OUT/failures/run-000007.json   one per failed run: parameters, seed, error, traceback
     OUT/runs.parquet         all parts in run order, written once every run has finished
+    OUT/runs_by_period.parquet   likewise, the by_period parts (with --resolution week or month)
     OUT/failures.jsonl       the failures of the last invocation, one JSON object a line
 
 Why parts: a run's rows reach disk the moment it finishes and are never held by the
@@ -88,6 +90,10 @@ class SweepStore:
                 raise ExperimentError(
                     f"{self.folder}: holds a different sweep ({old.get('origin')}, fingerprint "
                     f"{old.get('fingerprint')}); use another --out folder or delete this one")
+            if old.get("resolution", "year") != manifest.get("resolution", "year"):
+                raise ExperimentError(
+                    f"{self.folder}: this sweep was started with --resolution {old.get('resolution', 'year')}; "
+                    f"resume it with the same --resolution, or use another --out folder")
         elif state == "foreign" or (self.folder.exists() and not self.folder.is_dir()):
             raise ExperimentError(f"{self.folder}: exists and is not a sweep folder; choose another --out")
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -147,7 +153,13 @@ class SweepStore:
     def part_path(self, run_id: int) -> Path:
         return self.parts / f"run-{run_id:06d}.parquet"
 
-    def write_part(self, run_id: int, table: pd.DataFrame) -> None:
+    def period_part_path(self, run_id: int) -> Path:
+        return self.parts / f"run-{run_id:06d}.by_period.parquet"
+
+    def write_part(self, run_id: int, table: pd.DataFrame, by_period: pd.DataFrame | None = None) -> None:
+        """A run's rows; its rows by period first, so a run with a part always has both."""
+        if by_period is not None:
+            write_table(self.period_part_path(run_id), by_period)
         write_table(self.part_path(run_id), table)
         (self.failed / f"run-{run_id:06d}.json").unlink(missing_ok=True)
 
@@ -160,17 +172,18 @@ class SweepStore:
         return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(self.failed.glob("run-*.json"))]
 
     # -- finishing ---------------------------------------------------------------------
-    def consolidate(self, runs: int | Iterable[int]) -> Path:
+    def consolidate(self, runs: int | Iterable[int], by_period: bool = False) -> Path:
         """Stream every part (run ids 0..runs-1, or those given), in run order, into runs.parquet
-        (one part in memory at a time)."""
-        target = self.folder / "runs.parquet"
+        (one part in memory at a time); with `by_period`, the by_period parts into runs_by_period.parquet."""
+        target = self.folder / ("runs_by_period.parquet" if by_period else "runs.parquet")
         run_ids = range(runs) if isinstance(runs, int) else sorted(runs)
+        part_path = self.period_part_path if by_period else self.part_path
 
         def write(temp: Path) -> None:
             writer = None
             try:
                 for run_id in run_ids:
-                    table = pq.read_table(self.part_path(run_id))
+                    table = pq.read_table(part_path(run_id))
                     if writer is None:
                         writer = pq.ParquetWriter(temp, table.schema)
                     writer.write_table(table.cast(writer.schema))
@@ -209,8 +222,10 @@ def export_csv(folder: str | Path) -> list[Path]:
     """Copies of a complete sweep's runs and design as CSV, for spreadsheets and R."""
     folder = Path(folder)
     written = []
-    for stem in ("runs", "design"):
+    for stem in ("runs", "design", "runs_by_period"):
         source, target = folder / f"{stem}.parquet", folder / f"{stem}.csv"
+        if stem == "runs_by_period" and not source.exists():
+            continue
         table = pd.read_parquet(source)
         atomic_write(target, lambda p, table=table: table.to_csv(p, index=False))
         written.append(target)

@@ -25,9 +25,10 @@ import pandas as pd
 
 from experiments.backends import WORKER_WAIT, make_backend
 from experiments.design import Design, build_design, point_values
-from experiments.spec import Experiment, load_experiment
+from experiments.spec import Experiment, ExperimentError, load_experiment
 from experiments.store import FORMAT, SweepStore, read_runs, write_table
 from experiments.worker import ArmSpec, RunOutcome, RunTask, run_task
+from model.outputs import whole_runs
 
 MIN_REPLICATIONS = 3  # where a precision target starts, as in experiments.compare
 
@@ -70,8 +71,9 @@ def design_table(experiment: Experiment, design: Design) -> pd.DataFrame:
 class Plan:
     """The runs of an experiment and how to make each one's task."""
 
-    def __init__(self, experiment: Experiment):
+    def __init__(self, experiment: Experiment, resolution: str = "year"):
         self.experiment = experiment
+        self.resolution = resolution
         self.design = build_design(experiment)
         precision = experiment.spec.precision
         # the run-id stride: every replication a point may get has its id from the start
@@ -102,7 +104,7 @@ class Plan:
             arms.append(ArmSpec(arm, scenario.name, scenario.origin, {**self.values[arm], **changes}))
         columns = {"run_id": run_id, "point": point, "replication": replication}
         return RunTask(run_id, seed_for(self.experiment, point, replication), self.experiment.spec.years,
-                       tuple(arms), columns)
+                       tuple(arms), columns, self.resolution)
 
     def tasks(self, run_ids: Iterable[int]) -> Iterator[RunTask]:
         for run_id in run_ids:
@@ -137,7 +139,7 @@ class Plan:
             "scenarios": {arm: {"name": sc.name, "origin": sc.origin, "hash": sc.content_hash()}
                           for arm, sc in self.scenarios.items() if sc is not None},
             "varied": {v.path: sorted(v.arms) for v in exp.varied},
-            "outputs": exp.spec.outputs, "years": exp.spec.years,
+            "outputs": exp.spec.outputs, "years": exp.spec.years, "resolution": self.resolution,
             "patients": exp.base.area.population.patients,
             "seed": exp.spec.seed, "seeds": exp.spec.seeds, "status": "running", "code_versions": [code_version],
             "precision": exp.spec.precision.model_dump() if exp.spec.precision else None,
@@ -156,8 +158,11 @@ def _failure_record(plan: Plan, outcome: RunOutcome) -> dict:
 
 def run_sweep(experiment: Experiment | str | Path, out: str | Path, workers: int | None = None,
               scheduler: str | None = None, progress: bool = True, runner=run_task,
-              worker_wait: float = WORKER_WAIT) -> SweepReport:
+              worker_wait: float = WORKER_WAIT, resolution: str = "year") -> SweepReport:
     """Run (or resume) an experiment into folder `out`; see the module docstring.
+
+    `resolution` "week" or "month" also keeps each run's rows by that period (parts
+    run-N.by_period.parquet, then runs_by_period.parquet); a sweep resumes only at its own.
 
     Everything that can be refused (the design's size, the folder, the scheduler and its
     workers) is checked before the folder is created or touched.
@@ -166,7 +171,11 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path, workers: int
     from model.results import code_version
 
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
-    plan = Plan(exp)
+    from model.collector import RESOLUTIONS
+
+    if resolution not in RESOLUTIONS:
+        raise ExperimentError(f"resolution: must be one of {', '.join(RESOLUTIONS)}, got {resolution!r}")
+    plan = Plan(exp, resolution)
     plan.validate()
     check_sweep_folder(out)
     version = code_version()
@@ -201,8 +210,10 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path, workers: int
                     bar.write(f"warning: run {outcome.run_id} ran on model code {outcome.code_version}; "
                               f"this sweep has also seen {', '.join(sorted(versions - {outcome.code_version}))} "
                               "(each row records its code_version)", file=sys.stderr)
+                periods = (None if outcome.periods is None else
+                           plan.label_rows(outcome.run_id, outcome.periods.copy(), outcome.code_version))
                 store.write_part(outcome.run_id, plan.label_rows(outcome.run_id, outcome.table.copy(),
-                                                                 outcome.code_version))
+                                                                 outcome.code_version), periods)
             else:
                 counts["failed"] += 1
                 failure = _failure_record(plan, outcome)
@@ -243,6 +254,8 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path, workers: int
         finished = expected <= completed_ids
         if finished:
             store.consolidate(sorted(expected))
+            if resolution != "year":
+                store.consolidate(sorted(expected), by_period=True)
             if exp.compare is not None:
                 write_table(Path(out) / "points.parquet", point_intervals(read_runs(out), exp, plan))
         status = "complete" if finished else "incomplete"
@@ -327,7 +340,7 @@ def relative_half_widths(rows: pd.DataFrame, outputs: list[str]) -> dict[str, fl
     """Each output's paired B - A half-width over replications, relative to arm A's mean."""
     from experiments.stats import paired
 
-    totals = rows.groupby(["replication", "arm"])[outputs].sum().unstack("arm")
+    totals = whole_runs(rows, ["replication", "arm"], outputs).unstack("arm")
     stats = paired(totals.xs("A", axis=1, level="arm").to_numpy(), totals.xs("B", axis=1, level="arm").to_numpy())
     out = {}
     for i, name in enumerate(outputs):
@@ -343,7 +356,7 @@ def point_intervals(runs: pd.DataFrame, experiment: Experiment, plan: Plan) -> p
     from experiments.stats import paired
 
     outputs = list(experiment.spec.outputs)
-    totals = runs.groupby(["point", "replication", "arm"])[outputs].sum().unstack("arm")
+    totals = whole_runs(runs, ["point", "replication", "arm"], outputs).unstack("arm")
     rows = []
     for point, block in totals.groupby(level="point"):
         stats = paired(block.xs("A", axis=1, level="arm").to_numpy(), block.xs("B", axis=1, level="arm").to_numpy())

@@ -10,9 +10,10 @@ from __future__ import annotations
 import dataclasses
 import traceback
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class RunTask:
     years: int
     arms: tuple[ArmSpec, ...]
     columns: dict[str, Any] = field(default_factory=dict)  # constant id columns put on every row
+    resolution: str = "year"  # week or month: the outcome also carries rows by that period
 
 
 @dataclass
@@ -46,6 +48,7 @@ class RunOutcome:
     code_version: str = ""
     error: str = ""
     traceback: str = ""
+    periods: pd.DataFrame | None = None  # rows by week or month, when the task asked for them
 
 
 def arm_spec(arm: str, scenario) -> ArmSpec:
@@ -63,21 +66,30 @@ def build_scenario(spec: ArmSpec):
 
 def run_task(task: RunTask) -> RunOutcome:
     """Run every arm of a task; never raises for a model error (the outcome carries it)."""
+    import pandas as pd
+
     from model.api import run
 
     try:
-        frames = []
+        frames, periods = [], []
         version = ""
         for spec in task.arms:
             result = run(build_scenario(spec), years=task.years, seed=task.seed)
             version = result.meta["code_version"]
             ids = {**task.columns, "arm": spec.arm, "scenario": spec.name,
                    "scenario_hash": result.meta["scenario_hash"], "seed": task.seed}
-            table = result.by_year
-            head = pd.DataFrame({name: [value] * len(table) for name, value in ids.items()})
-            frames.append(pd.concat([head, table.reset_index(drop=True)], axis=1))
+            frames.append(_labelled(ids, result.by_year))
+            if task.resolution != "year":
+                periods.append(_labelled(ids, result.by_period(task.resolution)))
         table = pd.concat(frames, ignore_index=True)
-        return RunOutcome(task.run_id, True, table, version)
+        by_period = pd.concat(periods, ignore_index=True) if periods else None
+        return RunOutcome(task.run_id, True, table, version, periods=by_period)
     except Exception as exc:  # noqa: BLE001 - any model error is reported against its run
         summary = "".join(traceback.format_exception(exc)[-6:]).strip()
         return RunOutcome(task.run_id, False, error=f"{type(exc).__name__}: {exc}", traceback=summary)
+
+
+def _labelled(ids: dict, table: pd.DataFrame) -> pd.DataFrame:
+    """A run's table with the task's id columns in front of every row."""
+    head = pd.DataFrame({name: [value] * len(table) for name, value in ids.items()})
+    return pd.concat([head, table.reset_index(drop=True)], axis=1)

@@ -13,11 +13,9 @@ from model.costs import Payer
 from model.eventlog import Event, Organisation
 from model.means_test import charge_week_of_care, payer_of_care, spend_down
 from model.needs import Stage, close_need, join_council_list
-from model.population import Package, Place
+from model.population import Package, Place, has_care_home_place
 from model.queues import serve_each_council
 from model.timing import DAYS_PER_WEEK
-
-CARE_HOME_PACKAGES = (Package.RESIDENTIAL, Package.NURSING)
 
 
 def queue(m, ids: np.ndarray, day) -> None:
@@ -27,7 +25,7 @@ def queue(m, ids: np.ndarray, day) -> None:
 def residents(m, council=None) -> np.ndarray:
     """Per person: living in a care home now (optionally: in this council's area)."""
     pop = m.pop
-    living = pop.view("alive") & np.isin(pop.view("package"), CARE_HOME_PACKAGES)
+    living = pop.view("alive") & has_care_home_place(pop.view("package"))
     return living if council is None else living & (pop.view("council") == council.number)
 
 

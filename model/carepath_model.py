@@ -11,10 +11,12 @@ from mesa.time.events import Schedule
 
 from model import (assessment, care_homes, coordination, crisis, demography, discharge, home_care, hospital,
                    intermediate_care, needs, primary_care, reablement)
+from model.collector import WeeklyRecord
 from model.costs import CostLedger, Payer
 from model.duplicates import VisitRegistry
 from model.eventlog import Event, EventLog
 from model.levers import Levers
+from model.mesa_arguments import model_arguments
 from model.needs import ReferralInbox
 from model.organisations import CommunityHealthProvider, CouncilSocialCare, GPPractice, Hospital
 from model.population import Location, Package, Place, Population, generate_people, initial_care
@@ -55,13 +57,21 @@ class CarePathModel(mesa.Model):
     """Adults with long-term conditions moving between GP, hospital, community and council care.
 
     Args:
-        config: a validated Scenario (area + arrangement).
-        seed: one integer that reproduces the run exactly.
+        config: a validated Scenario (area + arrangement), or a built-in name or YAML path.
+        seed: one integer that reproduces the run exactly (None: 1); Mesa's `rng` is the same.
         years: how many years to keep results for (the run may be stepped further).
         event_log: keep the per-person event log.
+        scenario, patients, rng, overrides and dotted keyword parameters
+            (`**{"arrangement.joint_assessment.strength": 0.5}`): the Mesa way, as
+            `mesa.batch_run` passes them (model/mesa_arguments.py).
+
+    `self.datacollector` (Mesa's DataCollector) holds the headline metrics each week.
     """
 
-    def __init__(self, config: Scenario, seed: int = 1, years: int = 5, event_log: bool = False):
+    def __init__(self, config: Scenario | str | None = None, seed: int | None = None, years: int = 5,
+                 event_log: bool = False, *, scenario: Scenario | str | None = None, patients: int | None = None,
+                 rng: int | None = None, overrides: dict | None = None, **dotted):
+        config, seed = model_arguments(config, scenario, seed, rng, patients, overrides, dotted)
         super().__init__(rng=seed)
         self.config = config
         self.seed = seed
@@ -98,6 +108,8 @@ class CarePathModel(mesa.Model):
         self._initial_catchments = np.bincount(self.pop.view("hospital"), minlength=len(self.hospitals))
         self._initial_residents = np.bincount(self.pop.view("council"), minlength=len(self.councils))
         self.schedule_recurring(self.start_year, Schedule(interval=WEEKS_PER_YEAR, start=0.5))
+        self.collector = WeeklyRecord(self)
+        self.datacollector = self.collector.datacollector
 
     # --- the week -----------------------------------------------------------------------
     def step(self) -> None:
@@ -111,6 +123,7 @@ class CarePathModel(mesa.Model):
         for mechanism in WEEK:
             mechanism(self)
         self._end_week()
+        self.collector.end_week(self)
 
     def _begin_week(self) -> None:
         self.week = self.steps - 1

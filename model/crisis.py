@@ -51,9 +51,10 @@ def attend_ae(m, ids: np.ndarray, day: np.ndarray) -> None:
 
 def crises(m) -> None:
     pop, area = m.pop, m.config.area
-    can_have_crisis = pop.view("alive") & (pop.view("place") != Place.HOSPITAL)
-    p = weekly_probability(crisis_rate(m))
-    hit = np.flatnonzero(can_have_crisis & m.streams.bernoulli("crisis", m.week, pop.person_id, p))
+    # Rates and draws for those who can have a crisis only (a draw does not depend on who else is asked).
+    can_have_crisis = np.flatnonzero(pop.view("alive") & (pop.view("place") != Place.HOSPITAL))
+    p = weekly_probability(crisis_rate(m, can_have_crisis))
+    hit = can_have_crisis[m.streams.bernoulli("crisis", m.week, can_have_crisis, p)]
     if len(hit) == 0:
         return
     day = m.week_start + m.streams.choice("crisis.day", m.week, hit, DAYS_PER_WEEK)

@@ -25,7 +25,7 @@ from model import assessment, hospital, intermediate_care, private_care, reablem
 from model.costs import Payer
 from model.eventlog import Event, Organisation, Purpose
 from model.needs import Stage, refer_again, start_need
-from model.population import NO_DAY, Frailty, Package, Place
+from model.population import NO_DAY, Frailty, Package, Place, has_care_home_place
 from model.timing import whole_days
 
 # Stages in which an inpatient is already on another service's waiting list.
@@ -46,7 +46,7 @@ def plan_discharges(m) -> None:
     waiting = np.isin(pop.stage[ids], WAITING_FOR_A_SERVICE)
     ids, fit = ids[~waiting], fit[~waiting]  # they leave when that service starts
     on_ward = pop.stage[ids] == Stage.ON_WARD
-    care_home_resident = np.isin(pop.package[ids], (Package.RESIDENTIAL, Package.NURSING))
+    care_home_resident = has_care_home_place(pop.package[ids])
     h = area.hospital
     p_need = h.new_need_probability * h.new_need_frailty_rr ** (pop.frailty[ids].astype(float) - Frailty.MILD)
     overnight = pop.fit_day[ids] > pop.admit_day[ids]

@@ -23,8 +23,10 @@ class VisitRegistry:
 
     def __init__(self, capacity: int, window_days: int):
         self.window = window_days
-        self.last_day = np.full((len(Purpose), len(Organisation), capacity), NO_DAY, dtype=np.int64)
-        self.last_episode = np.full((len(Purpose), len(Organisation), capacity), -1, dtype=np.int64)
+        # int32, as the population's day and episode columns are: these two arrays hold a slot
+        # per person, purpose and organisation, the largest per-person state of a run.
+        self.last_day = np.full((len(Purpose), len(Organisation), capacity), NO_DAY, dtype=np.int32)
+        self.last_episode = np.full((len(Purpose), len(Organisation), capacity), -1, dtype=np.int32)
 
     def ensure_capacity(self, capacity: int) -> None:
         have = self.last_day.shape[2]

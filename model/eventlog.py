@@ -114,6 +114,80 @@ class EventLog:
         frame["payer"] = payer_names[frame["payer"].to_numpy() + 1]
         return frame
 
+    def with_weekly_costs(self, weekly_costs) -> pd.DataFrame:
+        """The log (to_frame) with a `kind` and a `category` column, and the costs that are not
+        events as `weekly_cost` rows: one per week, cost category and payer, dated the week's
+        first day, person_id -1. Events + weekly rows sum to the ledger (cost_total) to rounding.
+
+        `weekly_costs` is each week's ledger, [week][category, payer] in pounds (the model's
+        weekly record). A weekly row is what the ledger spent in that week, category and payer
+        less the events' own costs there: whole categories that are never events (care by the
+        week, back office, levers, ...) and the part of `community` that is not (docs/outputs.md).
+        """
+        from model.costs import CATEGORIES, PAYER_NAMES
+        from model.timing import DAYS_PER_WEEK
+
+        events = self.to_frame()
+        events.insert(0, "kind", "event")
+        events["category"] = event_categories(events)
+        ledger = np.asarray(weekly_costs, dtype=float).reshape(-1, len(CATEGORIES), len(PAYER_NAMES))
+        costed = events[events["cost"] != 0]
+        week = costed["day"].to_numpy() // DAYS_PER_WEEK
+        in_run = week < len(ledger)
+        category_index = pd.Categorical(costed["category"], categories=CATEGORIES).codes
+        payer_index = pd.Categorical(costed["payer"], categories=list(PAYER_NAMES.values())).codes
+        logged = np.zeros_like(ledger)
+        np.add.at(logged, (week[in_run], category_index[in_run], payer_index[in_run]),
+                  costed["cost"].to_numpy()[in_run])
+        rest = ledger - logged
+        weeks, categories, payers = np.nonzero(np.abs(rest) > 1e-6)
+        rows = pd.DataFrame({
+            "kind": "weekly_cost", "person_id": -1, "day": (weeks * DAYS_PER_WEEK).astype(np.int32),
+            "event": pd.Categorical(["weekly_cost"] * len(weeks)), "organisation": "none",
+            "payer": np.array(list(PAYER_NAMES.values()))[payers], "cost": rest[weeks, categories, payers],
+            "purpose": "none", "duplicate": False, "episode": -1, "category": np.array(CATEGORIES)[categories]})
+        both = pd.concat([events.astype({"event": str, "organisation": str, "purpose": str}), rows],
+                         ignore_index=True)
+        both = both.sort_values(["day", "person_id"], kind="stable").reset_index(drop=True)
+        for name in ("event", "organisation", "purpose", "kind", "category"):
+            both[name] = both[name].astype("category")
+        return both
+
     def for_person(self, person_id: int) -> pd.DataFrame:
         frame = self.to_frame()
         return frame[frame["person_id"] == person_id]
+
+
+# The ledger category an event's cost is charged to (model/costs.py); assessment visits go to
+# `assessments` when the council pays and `community` when the NHS does (model/assessment.py).
+EVENT_CATEGORIES = {
+    "gp_consultation": "gp", "nurse_consultation": "gp", "ae_attendance": "ae", "emergency_admission": "inpatient",
+    "rapid_response": "community", "reablement_start": "reablement",
+}
+
+# The ledger's costs that accrue by the week and are no event's cost (weekly_cost rows of
+# EventLog.with_weekly_costs); docs/outputs.md lists them from here.
+COSTS_NOT_EVENTS = {
+    "community": "community contacts per assessment episode (`primary_care.community_contacts_per_episode`); "
+                 "visits and rapid response are events",
+    "excess_bed_days": "delayed bed days, charged as the days pass",
+    "intermediate_care": "a week of NHS intermediate care per person in it",
+    "home_care": "a week of home care by the means test (council and self-funders)",
+    "care_homes": "a week of care-home fees by the means test",
+    "coordination": "case management, per person with a coordinator per week",
+    "back_office": "commissioning support per head per week",
+    "integration_setup": "the levers' set-up cost per head, spread over the weeks of the lever's start year",
+    "integration_running": "the levers' running cost per head per week",
+    "pooled_budget_transfer": "money moved into (NHS) and out of (council) a pooled budget",
+}
+
+
+def event_categories(events: pd.DataFrame) -> np.ndarray:
+    """Each event's cost category ('' for events that cost nothing)."""
+    names = events["event"].astype(str)
+    category = names.map(EVENT_CATEGORIES).fillna("").to_numpy(dtype=object)
+    names = names.to_numpy()
+    visits = names == "assessment_visit"
+    category[visits] = np.where(events["payer"].to_numpy()[visits] == "council", "assessments", "community")
+    category[events["cost"].to_numpy() == 0] = ""
+    return category

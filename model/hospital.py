@@ -19,7 +19,7 @@ import numpy as np
 from model.costs import Payer
 from model.eventlog import Event, Organisation
 from model.needs import Stage, set_stage
-from model.population import NO_DAY, Package, Place
+from model.population import NO_DAY, Place, has_care_home_place
 from model.timing import DAYS_PER_WEEK
 
 
@@ -142,7 +142,7 @@ def leave(m, ids: np.ndarray, day: np.ndarray) -> None:
     if len(ids) == 0:
         return
     count_stay_days(m, ids, day)
-    lives_in_care_home = np.isin(pop.package[ids], (Package.RESIDENTIAL, Package.NURSING))
+    lives_in_care_home = has_care_home_place(pop.package[ids])
     pop.place[ids] = np.where(lives_in_care_home, Place.CARE_HOME, Place.HOME)
     pop.last_discharge_day[ids] = day
     pop.discharge_day[ids] = NO_DAY

@@ -34,6 +34,12 @@ class Package(IntEnum):
     NURSING = 4
 
 
+def has_care_home_place(package: np.ndarray) -> np.ndarray:
+    """Per entry: a residential or nursing placement (two comparisons; np.isin costs far more
+    on the weekly path)."""
+    return (package == Package.RESIDENTIAL) | (package == Package.NURSING)
+
+
 class Frailty(IntEnum):
     FIT = 0
     MILD = 1
@@ -90,7 +96,7 @@ def prevalence_curve(p_65_74: float, p_85_plus: float, shift_years: float,
     """(alpha, beta) of lambda(age) = exp(alpha + beta (age - 70)), the mean condition count.
 
     Solved so that, averaged over deprivation quintiles and ages within each band, the
-    share with 2+ conditions matches the published 65-74 and 85+ figures (rows 18-19).
+    share with 2+ conditions matches the published 65-74 and 85+ figures (area.prevalence.multimorbid_*).
     """
     offsets = deprivation_offsets(shift_years)
     young_old = np.linspace(65, 75, 21)[:-1] + 0.25

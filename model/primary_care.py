@@ -19,19 +19,19 @@ from model.timing import DAYS_PER_WEEK, DAYS_PER_YEAR
 
 def consultations(m) -> None:
     pop, pc, costs = m.pop, m.config.area.primary_care, m.config.area.costs
-    out_of_hospital = pop.view("alive") & (pop.view("place") != Place.HOSPITAL)
-    weekly = m.risks.consultations * (DAYS_PER_WEEK / DAYS_PER_YEAR)  # rates by conditions, frailty
-    weekly[~out_of_hospital] = 0.0
-    practice = pop.view("gp_practice")
+    # Only people alive and out of hospital can consult: rates and draws are for them alone.
+    out_of_hospital = np.flatnonzero(pop.view("alive") & (pop.view("place") != Place.HOSPITAL))
+    weekly = m.risks.consultations[out_of_hospital] * (DAYS_PER_WEEK / DAYS_PER_YEAR)  # by conditions, frailty
+    practice = pop.gp_practice[out_of_hospital]
     demand = np.bincount(practice, weights=weekly, minlength=len(m.practices))
     capacity = np.array([p.weekly_capacity for p in m.practices])
     kept_share = np.minimum(1.0, capacity / np.maximum(demand, 1e-9))
     m.tally.add("gp_demand_unmet", float((demand * (1 - kept_share)).sum()))
     if (kept_share < 1).any():
         weekly *= kept_share[practice]
-    total = m.streams.poisson("gp.consultations", m.week, pop.person_id, weekly)
-    ids = np.flatnonzero(total)
-    total = total[ids]
+    total = m.streams.poisson("gp.consultations", m.week, out_of_hospital, weekly)
+    consulted = np.flatnonzero(total)
+    ids, total = out_of_hospital[consulted], total[consulted]
     # Each consultation is with a nurse with probability nurse_share: the count of nurse
     # consultations is the total's expected nurse share, rounded up or down at random.
     nurse = np.floor(total * pc.nurse_share + m.streams.uniform("gp.nurse_split", m.week, ids)).astype(np.int64)

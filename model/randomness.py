@@ -23,12 +23,16 @@ _MASK64 = (1 << 64) - 1
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
-    """The splitmix64 finaliser, in place: a bijective avalanche on uint64 (wraps mod 2**64)."""
-    x ^= x >> np.uint64(30)
+    """The splitmix64 finaliser, in place: a bijective avalanche on uint64 (wraps mod 2**64).
+
+    One scratch array serves the three shifts, so a call allocates once, not three times.
+    """
+    shifted = np.right_shift(x, np.uint64(30))
+    x ^= shifted
     x *= _M1
-    x ^= x >> np.uint64(27)
+    x ^= np.right_shift(x, np.uint64(27), out=shifted)
     x *= _M2
-    x ^= x >> np.uint64(31)
+    x ^= np.right_shift(x, np.uint64(31), out=shifted)
     return x
 
 
@@ -53,22 +57,24 @@ class RandomStreams:
         """Uniform [0, 1) draws, one per id, for this decision at this step."""
         # Array arithmetic on uint64 wraps silently; only the scalar salt is built in Python ints.
         salt = np.uint64(int(self._key(decision)) ^ (((step + 1) * int(_STEP_MUL)) & _MASK64))
-        x = self._weyl_of(ids)
-        x += salt
+        x = self._keyed(ids, salt)
         _mix(x)
         x >>= np.uint64(11)
-        return x * _TO_UNIT
+        # The float result overwrites the integers it is made from, element by element.
+        return np.multiply(x, _TO_UNIT, out=x.view(np.float64))
 
-    def _weyl_of(self, ids) -> np.ndarray:
-        """A fresh array of id * golden ratio (mod 2**64); cached when ids are 0..n-1."""
+    def _keyed(self, ids, salt: np.uint64) -> np.ndarray:
+        """A fresh array of id * golden ratio + salt (mod 2**64); the products are cached when
+        ids are 0..n-1 (whole-population draws)."""
         ids = np.asarray(ids)
         n = len(ids)
         if n > 64 and ids[0] == 0 and ids[-1] == n - 1:
             if len(self._weyl) < n:
                 self._weyl = np.arange(max(n, int(len(self._weyl) * 1.5)), dtype=np.uint64) * _GOLDEN
-            return self._weyl[:n].copy()
+            return np.add(self._weyl[:n], salt)
         x = ids.astype(np.uint64)
         x *= _GOLDEN
+        x += salt
         return x
 
     def bernoulli(self, decision: str, step: int, ids: np.ndarray, p) -> np.ndarray:

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from model.tally import METRICS
+from model.timing import WEEKS_PER_YEAR
 
 
 def code_version() -> str:
@@ -32,17 +33,41 @@ def code_version() -> str:
 
 @dataclass
 class RunResult:
-    """What one run produced: a table by year, the totals, metadata and maybe the event log."""
+    """What one run produced: a table by year, the totals, metadata, maybe the event log, and
+    each week's values (from the model's weekly record) for results by week or month."""
 
     by_year: pd.DataFrame
     meta: dict
     events: pd.DataFrame | None = None
+    weekly: pd.DataFrame | None = None
 
     @property
     def totals(self) -> pd.Series:
-        totals = self.by_year.drop(columns=["year"]).sum()
-        totals["people_end"] = self.by_year["people_end"].iloc[-1]
-        return totals
+        """The whole run: flows summed over the years, levels averaged, people_end at the end
+        (each column's kind is in the data dictionary, model/outputs.py)."""
+        from model.outputs import combine
+
+        return combine(self.by_year).iloc[0]
+
+    def by_period(self, resolution: str) -> pd.DataFrame:
+        """One row per week, month or year of the run, with `period` (from 1), `year` and `weeks`.
+
+        `year` is the by-year table itself (with period = year and 52 weeks); weeks and months
+        are built from the weekly record, so their sums match the years' to rounding.
+        """
+        from model.collector import RESOLUTIONS, by_period
+
+        if resolution == "year":
+            table = self.by_year.copy()
+            table.insert(0, "period", table["year"])
+            table.insert(2, "weeks", WEEKS_PER_YEAR)
+            return table
+        if resolution not in RESOLUTIONS:
+            raise ValueError(f"resolution: must be one of {', '.join(RESOLUTIONS)}, got {resolution!r}")
+        if self.weekly is None:
+            raise ValueError("this result has no weekly record (results read back from a by_year table); "
+                             "run the model again for weeks or months")
+        return by_period(self.weekly, resolution)
 
     def per_1000(self) -> pd.DataFrame:
         """Each year's counts and costs per 1,000 people alive on average that year."""
@@ -51,13 +76,19 @@ class RunResult:
         table.insert(0, "year", self.by_year["year"])
         return table
 
-    def headline(self) -> dict:
-        """`carepath run --json`'s shape: metadata, totals and by-year values of the metrics."""
-        return {
+    def headline(self, resolution: str = "year") -> dict:
+        """`carepath run --json`'s shape: metadata, totals and by-year values of the metrics
+        (and, for resolution week or month, `by_period` too)."""
+        out = {
             **self.meta,
             "totals": {k: float(self.totals[k]) for k in METRICS},
             "by_year": {k: [float(v) for v in self.by_year[k]] for k in ["year", *METRICS]},
         }
+        if resolution != "year":
+            table = self.by_period(resolution)
+            out["resolution"] = resolution
+            out["by_period"] = {k: [float(v) for v in table[k]] for k in ["period", "year", "weeks", *METRICS]}
+        return out
 
 
 def collect(model, years: int) -> pd.DataFrame:

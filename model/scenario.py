@@ -14,18 +14,22 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
+from model.area_units import (MODEL_PRICE_YEAR, AreaUnitsError, derive, from_model_prices, is_price, read_local,
+                              to_model_prices)
 from model.bounded_yaml import read_yaml_file
 from model.parameters import Parameter, defaults_tree, registry
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-META_KEYS = {"name", "description", "extends", "sources", "notes"}
+META_KEYS = {"name", "label", "description", "extends", "sources", "notes"}
+TOP_LEVEL = META_KEYS | {"local", "area", "arrangement"}
 MAX_SEED = 2**63 - 1
 
 
@@ -33,6 +37,11 @@ def brief(value: Any, limit: int = 60) -> str:
     """A value for an error message: its repr, cut short so a huge value cannot flood the screen."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def years_text(value: float) -> str:
+    """'1 year', '2 years', '1.5 years'."""
+    return f"{value:g} year" + ("" if value == 1 else "s")
 
 
 def check_seed(seed: Any, where: str = "seed") -> int:
@@ -43,7 +52,17 @@ def check_seed(seed: Any, where: str = "seed") -> int:
 
 
 class ScenarioError(ValueError):
-    """A scenario that cannot be used; the message is one line for the user."""
+    """A scenario that cannot be used; the message is one line for the user.
+
+    `lines` holds every error found (one line each, for `carepath validate`); the message is
+    the first, saying how many more there are.
+    """
+
+    def __init__(self, message: str, lines: list[str] | None = None):
+        self.lines = list(lines) if lines else [message]
+        more = len(self.lines) - 1
+        suffix = f" (and {more} more error{'s' if more > 1 else ''}: carepath validate lists them all)" if more else ""
+        super().__init__(self.lines[0] + suffix)
 
 
 def _field_for(param: Parameter):
@@ -87,6 +106,14 @@ class Scenario:
     origin: str = "<defaults>"
     overrides: dict = field(default_factory=dict)
     value_sources: dict = field(default_factory=dict)  # dotted path -> where a non-default value came from
+    label: str = ""  # a plain name for titles ("Fully integrated"); the name if the file gives none
+    file: str = ""  # the file's absolute path, or "" for a built-in scenario (a name reproduces it)
+    local: dict = field(default_factory=dict)  # the `local:` section, money in the model's prices
+    template: str = ""  # the description as written, placeholders and all (refilled after overrides)
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
 
     @property
     def area(self):
@@ -115,7 +142,9 @@ class Scenario:
         params = validate_tree(tree, origin="overrides")
         merged = {**self.overrides, **overrides}
         sources = {**self.value_sources, **{path: source for path in overrides}}
-        return Scenario(self.name, self.description, params, self.sources, self.origin, merged, sources)
+        description = (render_description(self.template, flatten(params.model_dump()), self.origin)
+                       if self.template else self.description)
+        return replace(self, params=params, overrides=merged, value_sources=sources, description=description)
 
 
 def flatten(tree: dict, prefix: str = "") -> dict[str, Any]:
@@ -159,7 +188,7 @@ def _deep_merge(base: dict, extra: dict) -> dict:
     return out
 
 
-def _error_line(origin: str, err: dict, shown: bool = True) -> str:
+def _error_line(origin: str, err: dict, shown: bool = True, priced: dict | None = None) -> str:
     path = ".".join(str(p) for p in err["loc"])
     param = registry().get(path)
     got = f", got {brief(err.get('input'))}" if shown else " (the value is in a file it extends; not shown)"
@@ -167,22 +196,38 @@ def _error_line(origin: str, err: dict, shown: bool = True) -> str:
         return f"{origin}: {path}: unknown field ({_suggest(path)})"
     if param is None:
         return f"{origin}: {path}: must be a section of fields{got}"
+    if priced and path in priced and shown:
+        original, year = priced[path]
+        low, high = (f"{from_model_prices(v, year):,.0f}" for v in (param.low, param.high))
+        return (f"{origin}: {path}: must be {param.allowed} in {MODEL_PRICE_YEAR} prices, which is {low} to "
+                f"{high} in {year} prices (local.price_year), got {brief(original)}")
     return f"{origin}: {path}: must be {param.allowed}{got}"
 
 
-def validate_tree(tree: dict, origin: str, hidden: set[str] = frozenset()) -> BaseModel:
-    """Validate a nested parameter dict; raise ScenarioError naming the first bad field.
+def tree_errors(tree: dict, origin: str, hidden: set[str] = frozenset(),
+                priced: dict | None = None) -> tuple[BaseModel | None, list[str]]:
+    """Validate a nested parameter dict: (the parameters, []) or (None, one line per bad field).
 
     Values at paths in `hidden` (or below them) came from a file the user did not name and
-    are not echoed.
+    are not echoed. `priced` maps paths given in a file's own price year to (value, year).
     """
     try:
-        return parameter_schema().model_validate(tree)
+        return parameter_schema().model_validate(tree), []
     except ValidationError as exc:
-        err = exc.errors()[0]
-        path = ".".join(str(p) for p in err["loc"])
-        shown = not any(path == h or path.startswith(h + ".") or h.startswith(path + ".") for h in hidden)
-        raise ScenarioError(_error_line(origin, err, shown)) from None
+        lines = []
+        for err in exc.errors():
+            path = ".".join(str(p) for p in err["loc"])
+            shown = not any(path == h or path.startswith(h + ".") or h.startswith(path + ".") for h in hidden)
+            lines.append(_error_line(origin, err, shown, priced))
+        return None, lines
+
+
+def validate_tree(tree: dict, origin: str, hidden: set[str] = frozenset()) -> BaseModel:
+    """Validate a nested parameter dict; raise ScenarioError listing every bad field."""
+    params, lines = tree_errors(tree, origin, hidden)
+    if lines:
+        raise ScenarioError(lines[0], lines) from None
+    return params
 
 
 def scenario_path(name_or_path: str | Path) -> Path:
@@ -195,8 +240,7 @@ def scenario_path(name_or_path: str | Path) -> Path:
 
 def _read_yaml(path: Path, origin: str) -> dict:
     if not path.is_file():
-        names = ", ".join(sorted(builtin_names()))
-        raise ScenarioError(f"{origin}: no such scenario file or built-in name (built-ins: {names})")
+        raise ScenarioError(f"{origin}: no such scenario file or built-in name ({_nearest_scenario(origin)})")
     data = read_yaml_file(path, origin, ScenarioError)
     if data is None:
         raise ScenarioError(f"{origin}: empty scenario file (expected a mapping with area: and arrangement: "
@@ -204,6 +248,17 @@ def _read_yaml(path: Path, origin: str) -> dict:
     if not isinstance(data, dict):
         raise ScenarioError(f"{origin}: must be a mapping with area: and arrangement: sections")
     return data
+
+
+def _nearest_scenario(typed: str) -> str:
+    """'did you mean integrated?' for a mistyped built-in name, else where to look."""
+    import difflib
+
+    stem = Path(typed).stem if typed.endswith((".yaml", ".yml")) else typed
+    close = difflib.get_close_matches(stem, builtin_names(), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]}?"
+    return "carepath scenarios lists the built-in names"
 
 
 def _is_plain_name(text: str) -> bool:
@@ -239,61 +294,198 @@ def _leaf_paths(tree: dict, prefix: str = "") -> list[str]:
     return list(flatten(tree, prefix)) if isinstance(tree, dict) else [prefix]
 
 
-def _resolve(path: Path, origin: str, seen: tuple[Path, ...], root: Path,
-             named: bool = True) -> tuple[dict, dict, dict]:
-    """Merge a file over what it extends; return (metadata, parameter tree, path -> file it came from).
+@dataclass
+class _Resolved:
+    """A file merged over what it extends."""
 
-    `named` is True for the file the user named: only its values appear in error messages.
+    meta: dict
+    tree: dict
+    sources: dict  # dotted path -> the file it came from
+    local: dict = field(default_factory=dict)  # the merged `local:` section, money in model prices
+    local_sources: dict = field(default_factory=dict)  # local field -> the file it came from
+    priced: dict = field(default_factory=dict)  # path -> (value as written, price year), named file only
+    problems: list = field(default_factory=list)  # the named file's errors, every one
+    chain: list = field(default_factory=list)  # the files, least specific (the furthest parent) first
+
+
+def _resolve(path: Path, origin: str, seen: tuple[Path, ...], root: Path, named: bool = True) -> _Resolved:
+    """Merge a file over what it extends, money moved to the model's price year.
+
+    `named` is True for the file the user named: only its values appear in error messages,
+    and its errors are collected (`problems`) rather than raised one at a time.
     """
     data = _read_yaml(path, origin)
+    problems = []
     for key in data:
-        if key not in META_KEYS | {"area", "arrangement"}:
-            allowed = ", ".join(sorted(META_KEYS | {"area", "arrangement"}))
+        if key not in TOP_LEVEL:
+            allowed = ", ".join(sorted(TOP_LEVEL))
             shown = f"{brief(key, 40)}: " if named else ""
-            raise ScenarioError(f"{origin}: {shown}unknown top-level field (allowed: {allowed})")
-    base_tree: dict = defaults_tree()
-    sources: dict[str, str] = {}
+            problems.append(f"{origin}: {shown}unknown top-level field (allowed: {allowed})")
+    resolved = _Resolved(data, defaults_tree(), {})
     if "extends" in data:
         parent = data["extends"]
         if not isinstance(parent, str):
             raise ScenarioError(f"{origin}: extends: must be a scenario name or path, got {brief(parent)}")
         parent_path = _parent_file(path, parent, root, origin)
         if parent_path is None:
-            names = ", ".join(builtin_names())
-            raise ScenarioError(f"{origin}: extends: no scenario {brief(parent)} (built-ins: {names}; "
+            raise ScenarioError(f"{origin}: extends: no scenario {brief(parent)} ({_nearest_scenario(parent)}; "
                                 f"or a path relative to this file)")
         if parent_path.resolve() in seen:
             raise ScenarioError(f"{origin}: extends: {brief(parent)} extends itself in a loop")
         parent_origin = (f"scenarios/{parent_path.name}" if parent_path.parent == SCENARIO_DIR
                          else str(parent_path))
-        _, base_tree, sources = _resolve(parent_path, parent_origin, seen + (parent_path.resolve(),), root,
-                                         named=False)
-    params = {k: data[k] for k in ("area", "arrangement") if k in data}
-    for section, value in params.items():
+        parent_resolved = _resolve(parent_path, parent_origin, seen + (parent_path.resolve(),), root, named=False)
+        if parent_resolved.problems:
+            lines = parent_resolved.problems
+            raise ScenarioError(lines[0], lines)
+        resolved = _Resolved(data, parent_resolved.tree, parent_resolved.sources, parent_resolved.local,
+                             parent_resolved.local_sources, chain=parent_resolved.chain)
+    own_local = {}
+    if "local" in data:
+        own_local, lines = read_local(data["local"], origin, named)
+        problems += lines
+    price_year = own_local.get("price_year", MODEL_PRICE_YEAR)
+    params = {}
+    for section in ("area", "arrangement"):
+        if section not in data:
+            continue
+        value = data[section]
         if not isinstance(value, dict):
             got = f", got {brief(value)}" if named else ""
-            raise ScenarioError(f"{origin}: {section}: must be a section of fields{got}")
-        sources.update({leaf: origin for leaf in _leaf_paths(value, section)})
-    return data, _deep_merge(base_tree, params), sources
+            problems.append(f"{origin}: {section}: must be a section of fields{got}")
+            continue
+        params[section] = _in_model_prices(value, section, price_year, resolved.priced if named else {})
+        resolved.sources.update({leaf: origin for leaf in _leaf_paths(value, section)})
+    resolved.tree = _deep_merge(resolved.tree, params)
+    for key, value in _local_in_model_prices(own_local, price_year).items():
+        resolved.local[key] = value
+        resolved.local_sources[key] = origin
+    resolved.problems = problems
+    resolved.chain = [*resolved.chain, origin]
+    if problems and not named:
+        raise ScenarioError(problems[0], problems)
+    return resolved
+
+
+def _in_model_prices(section: dict, prefix: str, price_year: str, priced: dict) -> dict:
+    """A copy of a file's section with its prices (£ per something) moved to the model's price year."""
+    if price_year == MODEL_PRICE_YEAR:
+        return section
+    out = {}
+    for key, value in section.items():
+        path = f"{prefix}.{key}"
+        if isinstance(value, dict):
+            out[key] = _in_model_prices(value, path, price_year, priced)
+        elif is_price(path) and isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[key] = to_model_prices(float(value), price_year)
+            priced[path] = (value, price_year)
+        else:
+            out[key] = value
+    return out
+
+
+def _local_in_model_prices(local: dict, price_year: str) -> dict:
+    out = {k: v for k, v in local.items() if k != "price_year"}
+    if "council_adult_social_care_budget_m" in out:
+        out["council_adult_social_care_budget_m"] = to_model_prices(out["council_adult_social_care_budget_m"],
+                                                                    price_year)
+    if out.get("team_costs"):
+        out["team_costs"] = {team: to_model_prices(cost, price_year) for team, cost in out["team_costs"].items()}
+    return out
+
+
+def _apply_local(resolved: _Resolved, params: BaseModel, origin: str) -> tuple[dict, list[str]]:
+    """Set the parameters a `local:` section gives (docs/areas.md); return (path -> source, errors)."""
+    if not resolved.local:
+        return {}, []
+    try:
+        derived = derive(resolved.local, params, default_scenario())
+    except AreaUnitsError as exc:
+        field_name = str(exc).split(":")[0].removeprefix("local.").split(".")[0]
+        return {}, [f"{resolved.local_sources.get(field_name, origin)}: {exc}"]
+    problems, sources = [], {}
+    for path, (local_field, value) in derived.items():
+        top = local_field.split(".")[0]
+        where = resolved.local_sources.get(top, origin)
+        explicit = resolved.sources.get(path)
+        if explicit == where:
+            problems.append(f"{where}: local.{local_field}: also sets {path}, which this file sets too; "
+                            f"give one of them")
+            continue
+        if explicit in resolved.chain and resolved.chain.index(explicit) > resolved.chain.index(where):
+            continue  # a file extending the one with `local:` set this value itself: the more specific wins
+        param = registry()[path]
+        if param.low is not None and not param.low <= value <= param.high:
+            shown = f"{value:,.4g}" if isinstance(value, float) else f"{value:,}"
+            problems.append(f"{where}: local.{local_field}: gives {path} = {shown}, which must be {param.allowed} "
+                            f"(docs/areas.md shows the conversion)")
+            continue
+        set_paths(resolved.tree, {path: value}, origin)
+        sources[path] = f"{where} (local.{local_field})"
+    return sources, problems
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+)(?::([^{}]*))?\}")
+
+
+def render_description(text: str, values: dict[str, Any], origin: str) -> str:
+    """A description with `{dotted.path}` or `{dotted.path:format}` filled from the settings.
+
+    The format is Python's (`:g`, `:.0%`) or `:years` ("1 year", "2.5 years"). Why: a
+    description that states lever values from the file itself cannot disagree with it.
+    """
+    def fill(match: re.Match) -> str:
+        path, spec = match.group(1), match.group(2) or ""
+        if path not in values:
+            raise ScenarioError(f"{origin}: description: {{{path}}}: unknown parameter ({_suggest(path)})")
+        try:
+            if spec == "years":
+                return years_text(values[path])
+            return format(values[path], spec)
+        except (ValueError, TypeError):
+            raise ScenarioError(f"{origin}: description: {{{path}:{spec}}}: not a format for "
+                                f"{brief(values[path])}") from None
+    return _PLACEHOLDER.sub(fill, text)
 
 
 def load_scenario(name_or_path: str | Path = "siloed", overrides: dict[str, Any] | None = None) -> Scenario:
-    """Load a built-in scenario by name, or a YAML file, then apply dotted-path overrides."""
+    """Load a built-in scenario by name, or a YAML file, then apply dotted-path overrides.
+
+    Every error in the file the user named is found before any is raised: the ScenarioError
+    carries them all in `lines` (one line each).
+    """
     path = scenario_path(name_or_path)
     origin = str(name_or_path) if path.parent != SCENARIO_DIR else f"scenarios/{path.name}"
-    meta, tree, value_sources = _resolve(path, origin, (path.resolve(),), path.parent)
-    hidden = {leaf for leaf, source in value_sources.items() if source != origin}
-    params = validate_tree(tree, origin, hidden)
+    resolved = _resolve(path, origin, (path.resolve(),), path.parent)
+    hidden = {leaf for leaf, source in resolved.sources.items() if source != origin}
+    params, lines = tree_errors(resolved.tree, origin, hidden, resolved.priced)
+    problems = resolved.problems + lines
+    value_sources = dict(resolved.sources)
+    if params is not None and not problems:
+        derived, local_problems = _apply_local(resolved, params, origin)
+        problems += local_problems
+        if derived and not problems:
+            params = validate_tree(resolved.tree, origin, hidden)
+            value_sources.update(derived)
+    meta = resolved.meta
     sources = meta.get("sources") or []
     if not isinstance(sources, list):
-        raise ScenarioError(f"{origin}: sources: must be a list of references")
+        problems.append(f"{origin}: sources: must be a list of references")
+    if problems:
+        raise ScenarioError(problems[0], problems)
+    values = flatten(params.model_dump())
+    template = str(meta.get("description", "")).strip()
     scenario = Scenario(
         name=str(meta.get("name", path.stem)),
-        description=str(meta.get("description", "")).strip(),
+        description=render_description(template, values, origin),
+        template=template,
         params=params,
         sources=tuple(str(s) for s in sources),
         origin=origin,
         value_sources=value_sources,
+        label=str(meta.get("label", "")).strip(),
+        file="" if path.parent == SCENARIO_DIR else str(path.resolve()),
+        local=dict(resolved.local),
     )
     return scenario.with_overrides(overrides) if overrides else scenario
 
@@ -308,9 +500,9 @@ def builtin_names() -> list[str]:
 
 
 def list_scenarios() -> dict[str, str]:
-    """Built-in scenario names with the first line of their description."""
+    """Built-in scenario names with the first line of their description (settings filled in)."""
     out = {}
     for name in builtin_names():
-        data = _read_yaml(scenario_path(name), name)
-        out[name] = str(data.get("description", "")).strip().splitlines()[0] if data.get("description") else ""
+        description = load_scenario(name).description
+        out[name] = description.splitlines()[0] if description else ""
     return out

@@ -18,6 +18,18 @@ def test_only_people_who_changed_place_glide_there():
     assert 'class="mv"' not in still
 
 
+def test_people_gliding_are_drawn_on_their_own_picture_over_the_map():
+    """The browser repaints only the small picture of gliders each frame, not the whole map."""
+    before = np.array([Location.HOME] * 6, dtype=np.int8)
+    after = before.copy()
+    after[2] = Location.WARD
+    svg = drawing.people_map(after, np.full(6, -1), followed=2, previous_places=before)
+    still, gliders = svg.split('class="cp-movers"')
+    assert still.count("<title>Person") == 5 and "Person 2<" not in still
+    assert gliders.count('class="mv"') == 2  # the bed and the followed person's ring
+    assert "Person 2<" in gliders and 'class="followed"' in gliders
+
+
 def test_newcomers_appear_without_gliding_from_nowhere():
     before = np.array([Location.HOME] * 3, dtype=np.int8)
     after = np.array([Location.HOME] * 4, dtype=np.int8)

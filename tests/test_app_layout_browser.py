@@ -11,7 +11,7 @@ from app_browser_support import ARTIFACTS, Session, launch_chromium, serve
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.slow]
 
-KEY_PARTS = {"siloed map": '[data-world-map="siloed"] svg', "integrated map": '[data-world-map="integrated"] svg',
+KEY_PARTS = {"siloed map": '[data-world-map="siloed"] svg[role=img]', "integrated map": '[data-world-map="integrated"] svg[role=img]',
              "tallies": "table.cp-table", "difference chart": "[data-difference-chart] svg",
              "controls": ".cp-controls"}
 
@@ -39,7 +39,7 @@ def outside_viewport(session: Session, width: int, height: int) -> dict[str, dic
 
 def map_title_pixels(session: Session) -> float:
     """On-screen height of a map box title ("At home 413")."""
-    return session.page.locator('[data-world-map="siloed"] svg text.t').first.bounding_box()["height"]
+    return session.page.locator('[data-world-map="siloed"] svg[role=img] text.t').first.bounding_box()["height"]
 
 
 @pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
@@ -59,11 +59,11 @@ def test_both_worlds_tallies_and_difference_chart_fit_one_screen(server, browser
     assert session.page.locator(".theme--dark.v-application").count() == 0
 
     # The sidebar folds away with the menu button, and the maps get the room.
-    narrow = session.page.locator('[data-world-map="siloed"] svg').bounding_box()["width"]
+    narrow = session.page.locator('[data-world-map="siloed"] svg[role=img]').bounding_box()["width"]
     session.page.locator(".v-app-bar__nav-icon").first.click()
     session.page.wait_for_timeout(800)
     assert not session.page.get_by_text("Workshop exercises").is_visible()
-    wide = session.page.locator('[data-world-map="siloed"] svg').bounding_box()["width"]
+    wide = session.page.locator('[data-world-map="siloed"] svg[role=img]').bounding_box()["width"]
     assert wide > narrow
     assert outside_viewport(session, width, height) == {}
     session.screenshot(f"app-layout-{width}x{height}-sidebar-closed.png")
@@ -78,13 +78,13 @@ def test_zooming_in_makes_the_maps_bigger(server, browser):
     plain = Session(browser, server.url, width=1280, height=720)
     plain.page.locator(".v-app-bar__nav-icon").first.click()  # sidebar closed, as when presenting
     plain.page.wait_for_timeout(800)
-    at_100 = plain.page.locator('[data-world-map="siloed"] svg').bounding_box()["width"]
+    at_100 = plain.page.locator('[data-world-map="siloed"] svg[role=img]').bounding_box()["width"]
     zoomed = Session(browser, server.url, width=853, height=480, scale=1.5)
     zoomed.page.wait_for_timeout(800)
     if zoomed.page.get_by_text("Workshop exercises").is_visible():  # narrow: the sidebar opens over the page
         zoomed.page.mouse.click(800, 300)
         zoomed.page.wait_for_timeout(800)
-    at_150 = zoomed.page.locator('[data-world-map="siloed"] svg').bounding_box()["width"]
+    at_150 = zoomed.page.locator('[data-world-map="siloed"] svg[role=img]').bounding_box()["width"]
     zoomed.screenshot("app-layout-1280x720-zoom-150.png")
     assert at_150 * 1.5 > at_100 * 1.2, (at_100, at_150)  # on-screen size grew
     plain.close()

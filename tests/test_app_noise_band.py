@@ -1,10 +1,14 @@
 """The noise band: background runs of the same settings, and when a difference is coloured."""
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import Future
+
 import numpy as np
 import pytest
 
-from app.noise import Band, NoiseBands, replication, replication_seeds
+from app.noise import Band, NoiseBands, replication, replication_seeds, watch_runs
 from app.settings import WorkshopSettings
 from app.twin_worlds import METRICS
 
@@ -35,6 +39,36 @@ def test_verdicts_colour_only_when_every_run_agrees_on_the_side_of_zero():
     assert [band.verdict(0, week) for week in range(3)] == ["lower", "higher", "chance"]
     assert Band(runs=2, planned=3, low=low, high=high).verdict(0, 0) == "pending"
     assert Band(3, 3, low, high, failed="boom").verdict(0, 0) == "pending"
+
+
+def test_the_band_watcher_counts_finished_and_cancelled_runs():
+    runs = [Future() for _ in range(3)]
+    runs[0].set_result(np.zeros(1))
+    runs[1].cancel()  # a run dropped before it started: never reported by the pool until its turn
+    seen = []
+    watcher = threading.Thread(target=watch_runs, args=(runs, threading.Event(), lambda: seen.append(1), 0.05))
+    watcher.start()
+    time.sleep(0.3)
+    assert len(seen) == 2 and watcher.is_alive()  # still waiting for the third
+    runs[2].set_result(np.zeros(1))
+    watcher.join(timeout=5)
+    assert not watcher.is_alive() and len(seen) == 3
+
+
+def test_the_band_watcher_leaves_promptly_when_the_page_moves_on_to_other_settings():
+    """A watcher for settings the page has left used to wait for a run still computing in
+    the worker, and held up the watcher for the new settings; now it leaves at once."""
+    still_running = [Future() for _ in range(2)]
+    for run in still_running:
+        run.set_running_or_notify_cancel()
+    moved_on = threading.Event()
+    seen = []
+    watcher = threading.Thread(target=watch_runs, args=(still_running, moved_on, lambda: seen.append(1), 0.05))
+    watcher.start()
+    time.sleep(0.2)
+    moved_on.set()
+    watcher.join(timeout=2)
+    assert not watcher.is_alive() and seen == []
 
 
 @pytest.mark.slow

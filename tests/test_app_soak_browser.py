@@ -14,6 +14,8 @@ import time
 import pytest
 from app_browser_support import ARTIFACTS, Session, launch_chromium, serve
 
+from app.settings import presets
+
 SOAK_SECONDS = 180
 pytestmark = [pytest.mark.timeout(SOAK_SECONDS + 240), pytest.mark.slow]
 
@@ -35,9 +37,10 @@ class Rough:
         self.session = session
         self.page = session.page
         self.log: list[str] = []
+        self.started = time.monotonic()
 
     def check(self, action: str):
-        self.log.append(action)
+        self.log.append(f"{time.monotonic() - self.started:6.1f}s {action}")
         errors = self.session.error_text()
         assert not errors, f"after {' -> '.join(self.log[-5:])}: {errors}"
 
@@ -63,8 +66,17 @@ class Rough:
 
     def preset_and_reset(self, preset: str):
         self.session.choose("Preset (built-in scenario)", preset)
+        # What a facilitator sees before pressing Reset: the server has taken the choice and
+        # redrawn the card with the preset's description. Clicking Reset while that redraw is
+        # still on its way can land on a button the redraw replaces, and the click is lost.
+        self.page.locator(".v-card", has_text="Integration levers").get_by_text(
+            presets()[preset], exact=True).wait_for(timeout=60_000)
         self.session.button("Reset").click()
-        self.session.wait_for_week(0, timeout=60_000)
+        try:
+            self.session.wait_for_week(0, timeout=60_000)
+        except Exception as problem:
+            raise AssertionError(f"Reset on {preset} did not show week 0 within 60 s (the page shows week "
+                                 f"{self.session.week()}); last actions: {' -> '.join(self.log[-8:])}") from problem
         self.check(f"reset on {preset}")
 
     def exercise(self, title: str):

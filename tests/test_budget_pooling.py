@@ -43,6 +43,7 @@ def test_pooling_adds_nhs_money_that_buys_capacity_and_is_charged_to_the_nhs():
     assert amounts["cost_nhs"][3] == pytest.approx(nhs_categories)
 
 
+@pytest.mark.slow
 def test_a_pooled_budget_does_not_cancel_a_cut_by_construction(small_run):
     years = dict(patients=2000, years=5)
     whole = small_run("siloed", **years).totals

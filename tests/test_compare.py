@@ -72,6 +72,7 @@ def test_paired_interval_is_narrower_than_unpaired_on_the_same_runs(comparison):
         assert paired < 0.6 * wrong, (metric, paired, wrong)
 
 
+@pytest.mark.slow
 def test_same_results_with_one_or_two_workers(comparison):
     two = compare("siloed", "integrated", replications=6, workers=2, **SMALL)
     pd.testing.assert_frame_equal(comparison.runs, two.runs)
@@ -109,6 +110,7 @@ def test_json_is_strict_and_complete(comparison):
     assert set(METRICS) <= set(data["totals"])
 
 
+@pytest.mark.slow
 def test_precision_mode_adds_replications_until_precise():
     loose = compare("siloed", "integrated", replications=3, precision=0.5, patients=300, years=1, workers=1)
     target = loose.meta["precision"]
@@ -123,6 +125,7 @@ def test_precision_mode_adds_replications_until_precise():
     assert tight.meta["precision"]["achieved"]["cost_total"] == pytest.approx(achieved) and achieved > 1e-5
 
 
+@pytest.mark.slow
 def test_cli_compare_json_and_report(tmp_path, capsys, monkeypatch):
     from carepath_cli import main
 

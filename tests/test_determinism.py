@@ -40,6 +40,7 @@ def test_both_arms_face_the_same_people_and_the_same_first_crises(small_run):
                                   first_week(integrated).reset_index(drop=True))
 
 
+@pytest.mark.slow
 def test_paired_differences_vary_far_less_than_independent_runs(small_run):
     seeds = range(1, 7)
     total = lambda sc, s: small_run(sc, patients=2000, years=2, seed=s).totals["emergency_admissions"]  # noqa: E731

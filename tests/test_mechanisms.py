@@ -38,6 +38,7 @@ def test_a_wider_duplicate_window_finds_at_least_as_many_duplicates(small_run):
     assert wide["assessments"] == narrow["assessments"]  # the window judges visits, it makes none
 
 
+@pytest.mark.slow
 def test_case_management_moves_admissions_only_as_far_as_its_relative_risk_says(small_run):
     """Coordinators reach the top-risk people; the relative risk of a crisis with one is the
     evidence's range (0.95-1.03, Stokes et al. 2015). At 0.95 admissions fall, at 1.03 they

@@ -66,7 +66,7 @@ def test_cumulative_difference_ends_at_the_summarys_total_interval(comparison):
     keep(fig, "cumulative_difference")
     ax = fig.axes[0]
     assert ax.get_lines()[-1].get_ydata()[-1] == pytest.approx(summary_row(comparison, "cost_total")["diff"])
-    assert "integrated" in ax.get_ylabel() and "siloed" in ax.get_ylabel()
+    assert "Fully integrated" in ax.get_ylabel() and "Siloed baseline" in ax.get_ylabel()  # the scenarios' labels
 
 
 def test_cost_by_payer_stacks_to_each_payers_mean_cost(comparison):
@@ -167,6 +167,7 @@ def sweep(tmp_path_factory):
     return load_sweep(folder / "out")
 
 
+@pytest.mark.slow
 def test_sweep_plots_show_indices_tornado_and_each_parameter(sweep, tmp_path):
     from analysis.sweep import output_vs_parameters, sensitivity_chart, tornado, write_sweep_report
 

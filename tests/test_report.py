@@ -46,6 +46,7 @@ def json_totals(comparison) -> dict:
     return {r["metric"]: r for r in rows.to_dict("records")}
 
 
+@pytest.mark.slow
 def test_report_contains_the_headline_numbers_the_json_gives(comparison, html):
     totals = json_totals(comparison)
     for metric in HEADLINE:
@@ -59,6 +60,7 @@ def test_report_contains_the_headline_numbers_the_json_gives(comparison, html):
             assert f"£{abs(round(row['mean_a'])):,}" in html
 
 
+@pytest.mark.slow
 def test_every_embedded_image_decodes(html):
     images = DATA_URI.findall(html)
     assert len(images) >= 6
@@ -68,6 +70,7 @@ def test_every_embedded_image_decodes(html):
         assert picture.format == "PNG" and picture.width >= 600 and picture.height >= 300
 
 
+@pytest.mark.slow
 def test_report_refers_to_nothing_outside_itself(html):
     text = DATA_URI.sub("data:", html)
     assert not re.search(r"https?:", text, re.IGNORECASE)
@@ -94,6 +97,7 @@ def test_intervals_spanning_zero_are_called_no_change():
         Difference("emergency_admissions", "total", 200, 180, -20, float("nan"), float("nan"), 1), "a", "b", 5)
 
 
+@pytest.mark.slow
 def test_the_summary_says_no_change_exactly_where_the_real_interval_spans_zero(comparison):
     sentences = summary_sentences(comparison)
     totals = json_totals(comparison)
@@ -110,6 +114,7 @@ def test_the_summary_says_no_change_exactly_where_the_real_interval_spans_zero(c
     assert any("Who pays" in s or "changes in cost" in s for s in sentences)
 
 
+@pytest.mark.slow
 def test_the_summary_reports_people_sent_home_for_want_of_a_bed(comparison):
     row = json_totals(comparison)["sent_home_no_bed"]
     line = [s for s in summary_sentences(comparison) if "for want of a bed" in s]
@@ -117,6 +122,7 @@ def test_the_summary_reports_people_sent_home_for_want_of_a_bed(comparison):
     assert (NO_CHANGE in line[0]) == (row["ci_low"] <= 0 <= row["ci_high"])
 
 
+@pytest.mark.slow
 def test_report_shows_parameters_sources_and_provenance(comparison, html):
     assert "arrangement.joint_assessment.strength" in html  # differs between siloed and integrated
     assert "Source of the default" in html
@@ -127,6 +133,7 @@ def test_report_shows_parameters_sources_and_provenance(comparison, html):
     assert str(meta["code_version"]) in html
 
 
+@pytest.mark.slow
 def test_write_report_leaves_no_partial_file(comparison, tmp_path, monkeypatch):
     target = tmp_path / "report.html"
     target.write_text("the old report")
@@ -152,6 +159,7 @@ def saved(comparison, folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_carepath_report_writes_the_report_from_a_comparison_folder(comparison, tmp_path, capsys):
     folder = saved(comparison, tmp_path / "compare")
     assert carepath_cli.main(["report", str(folder), "--out", str(tmp_path / "out" / "r.html")]) == 0
@@ -168,6 +176,7 @@ def test_carepath_report_writes_the_report_from_a_comparison_folder(comparison, 
     (["report", "{tmp}"], "not a results folder"),
     (["report", "{compare}", "--out", "{tmp}/report.pdf"], "ending in .html"),
 ])
+@pytest.mark.slow
 def test_carepath_report_refuses_bad_input_in_one_line(comparison, tmp_path, capsys, args, message):
     folder = saved(comparison, tmp_path / "compare")
     argv = [a.format(tmp=tmp_path, compare=folder) for a in args]

@@ -22,7 +22,7 @@ REQUIRED = (
     "austerity_siloed", "austerity_pooled", "coterminous", "non_coterminous_city",
     "ccg_two_percent_fund", "dementia_pathway",
 )
-META_KEYS = {"name", "description", "extends", "sources", "notes"}
+META_KEYS = {"name", "label", "description", "extends", "sources", "notes"}
 EXIT_USAGE = 2
 
 
@@ -182,7 +182,7 @@ BAD_FILES = {
     "bad_choice": ("arrangement: {condition_focus: cancer}\n",
                    ["arrangement.condition_focus", "one of all, dementia", "cancer"]),
     "unknown_top_level": ("levers: {pooled_budget: 1}\n", ["levers", "allowed"]),
-    "missing_parent": ("extends: no_such_scenario\n", ["no_such_scenario", "built-ins"]),
+    "missing_parent": ("extends: no_such_scenario\n", ["no_such_scenario", "carepath scenarios"]),
 }
 
 

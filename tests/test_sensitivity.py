@@ -45,6 +45,7 @@ def sobol_sweep(tmp_path_factory):
     return folder / "out"
 
 
+@pytest.mark.slow
 def test_sobol_indices_match_the_exact_linear_answer(sobol_sweep):
     runs = pd.read_parquet(sobol_sweep / "runs.parquet")
     counts = runs.groupby("run_id")[["emergency_admissions", "gp_doctor_consultations"]].sum()
@@ -62,6 +63,7 @@ def test_sobol_indices_match_the_exact_linear_answer(sobol_sweep):
         assert indices.loc[parameter, "ST"] == pytest.approx(share, abs=0.08), parameter
 
 
+@pytest.mark.slow
 def test_morris_mu_star_is_slope_times_range(tmp_path):
     path = write_experiment(tmp_path, design={"method": "morris", "samples": 3, "seed": 1}, **LINEAR)
     assert run_sweep(path, tmp_path / "out", workers=1, progress=False).complete
@@ -74,6 +76,7 @@ def test_morris_mu_star_is_slope_times_range(tmp_path):
         assert indices.loc[parameter, "sigma"] == pytest.approx(0, abs=1e-6 * max(expected, 1))
 
 
+@pytest.mark.slow
 def test_paired_sweeps_analyse_the_effect_b_minus_a(tmp_path, capsys):
     from carepath_cli import main
 
@@ -96,6 +99,7 @@ def test_paired_sweeps_analyse_the_effect_b_minus_a(tmp_path, capsys):
     assert len(pd.read_csv(tmp_path / "s.csv")) == 3
 
 
+@pytest.mark.slow
 def test_sensitivity_refuses_the_wrong_design_or_an_unfinished_sweep(tmp_path, capsys):
     from carepath_cli import main
 

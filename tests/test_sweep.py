@@ -115,6 +115,7 @@ def test_designs_have_the_expected_points(tmp_path):
 
 
 # -- what a sweep writes -------------------------------------------------------------------------
+@pytest.mark.slow
 def test_sweep_rows_are_the_model_runs_they_claim(reference):
     from model.api import run
 
@@ -210,6 +211,7 @@ def test_resume_after_the_sweep_process_is_killed(reference, tmp_path):
     assert runs.groupby("run_id").size().eq(4).all() and runs["run_id"].nunique() == 10
 
 
+@pytest.mark.slow
 def test_a_finished_sweep_run_again_does_nothing_and_reads_back(reference):
     path, out = reference
     before = (out / "runs.parquet").read_bytes()
@@ -219,6 +221,7 @@ def test_a_finished_sweep_run_again_does_nothing_and_reads_back(reference):
     pd.testing.assert_frame_equal(read_runs(out), pd.read_parquet(out / "runs.parquet"))
 
 
+@pytest.mark.slow
 def test_an_out_folder_of_another_sweep_is_refused(reference, tmp_path):
     path, out = reference
     other = write_experiment(tmp_path, "other.yaml", replications=3)
@@ -284,6 +287,7 @@ def test_bad_experiment_files_get_one_line_errors(tmp_path, capsys, changes, mes
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_missing_fields_and_broken_yaml_are_one_line_errors(tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("name: x\nbase: siloed\nparameters: {a: [1, 2\n")

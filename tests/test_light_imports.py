@@ -1,0 +1,25 @@
+"""Importing the API and the comparison code loads no heavy library until it is needed.
+
+Why: every `carepath` command and every sweep worker pays for what these imports load; Mesa
+(and with it pandas, scipy and networkx) is loaded when a model is built, pandas and scipy when
+a table or an interval is made (docs/performance.md). Import time itself is measured in
+benchmarks/bench_import.py, not here.
+"""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = {"mesa", "pandas", "scipy", "networkx", "pyarrow", "matplotlib", "dask", "SALib", "optuna", "ema_workbench"}
+
+
+def loaded_after(statement: str) -> set[str]:
+    code = f"{statement}\nimport json, sys\nprint(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_importing_the_api_and_comparisons_loads_no_heavy_library():
+    assert loaded_after("import model.api, experiments.compare") & HEAVY == set()
+
