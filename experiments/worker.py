@@ -91,5 +91,7 @@ def run_task(task: RunTask) -> RunOutcome:
 
 def _labelled(ids: dict, table: pd.DataFrame) -> pd.DataFrame:
     """A run's table with the task's id columns in front of every row."""
+    import pandas as pd
+
     head = pd.DataFrame({name: [value] * len(table) for name, value in ids.items()})
     return pd.concat([head, table.reset_index(drop=True)], axis=1)
