@@ -39,7 +39,8 @@ _INVALID_CHOICE = re.compile(r"^(?P<head>.*invalid choice: )'(?P<typed>[^']*)' \
 
 
 def nearest_choice(message: str) -> str:
-    """argparse's "invalid choice: 'compar' (choose from 'run', ...)" as "... did you mean 'compare'?"."""
+    """argparse's "invalid choice: 'compar' (choose from 'run', ...)" as "... did you mean 'compare'?";
+    with no near name, a short list is kept and a long one (the subcommands) is counted."""
     import difflib
 
     match = _INVALID_CHOICE.match(message)
@@ -48,7 +49,12 @@ def nearest_choice(message: str) -> str:
     choices = re.findall(r"'([^']*)'", match["choices"])
     typed = match["typed"]
     close = difflib.get_close_matches(typed, choices, n=1, cutoff=0.5)
-    hint = f"did you mean '{close[0]}'?" if close else f"{len(choices)} choices"
+    if close:
+        hint = f"did you mean '{close[0]}'?"
+    elif len(choices) <= 8:  # a short list is clearer than a count
+        hint = "choose from " + ", ".join(choices)
+    else:
+        hint = f"{len(choices)} choices"
     return f"{match['head']}'{typed[:40]}' ({hint})"
 
 
