@@ -79,3 +79,27 @@ def test_bad_keyword_parameters_get_one_line_messages(kwargs, words):
         CarePathModel(patients=100, years=1, **kwargs)
     message = str(caught.value)
     assert words in message and "\n" not in message
+
+
+def test_mesas_own_plot_component_draws_the_datacollectors_weekly_series():
+    """Mesa's SolaraViz plot component (make_plot_component) reads model.datacollector: rendered
+    outside a server, it draws one line per measure, week by week, with the collector's values."""
+    import ipywidgets
+    import solara
+    from mesa.visualization.components import make_plot_component
+
+    model = CarePathModel("integrated", patients=200, years=1, rng=3)
+    model.run_for(6)
+    measures = ["emergency_admissions", "bed_days"]
+    drawn = {}
+
+    def keep_lines(ax):
+        drawn.update({line.get_label(): list(line.get_ydata()) for line in ax.get_lines()})
+
+    make, _ = make_plot_component(measures, post_process=keep_lines)
+    _, rendered = solara.render(make(model), handle_error=False)
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert drawn == {m: list(frame[m]) for m in measures} and len(frame) == 6
+    assert any(drawn["bed_days"])
+    picture = rendered.find(ipywidgets.Image).widget.value
+    assert picture[:8] == b"\x89PNG\r\n\x1a\n"
