@@ -1,6 +1,7 @@
 """One seed reproduces a run; two arrangements with one seed share their random numbers."""
 import numpy as np
 import pandas as pd
+import pytest
 
 from model.levers import RAMPED_LEVERS
 from model.tally import METRICS

@@ -1,5 +1,6 @@
 """Each mechanism does what the model description says, seen through its outputs."""
 import numpy as np
+import pytest
 
 from model.queues import ServiceQueue
 from model.duplicates import VisitRegistry

@@ -107,9 +107,9 @@ def decision_report_file(tmp_path_factory) -> Path:
 
     two = dataclasses.replace(load_scenario("siloed", {"arrangement.rapid_response.strength": 0.6,
                                                        "arrangement.shared_record.strength": 0.8}),
-                              name="rapid response and shared record")
+                              name="rapid response and shared record", label="rapid response and shared record")
     one = dataclasses.replace(load_scenario("siloed", {"arrangement.integrated_discharge.strength": 0.7}),
-                              name="discharge to assess")
+                              name="discharge to assess", label="discharge to assess")
     comparison = compare("siloed", two, one, replications=2, attribution=2, uncertainty=True, patients=150,
                          years=2, workers=2)
     return write_report(comparison, tmp_path_factory.mktemp("decision") / "report.html")
@@ -122,8 +122,8 @@ def test_decision_report_shows_the_box_waterfalls_and_uncertainty_in_chromium(de
     assert seen["problems"] == [] and seen["requested"] == [seen["page_url"]]
     headings = seen["headings"]
     assert headings[:3] == ["The decision", "Which lever does the work", "Uncertainty about the world"]
-    assert "Option B: rapid response and shared record against siloed" in headings
-    assert "Option C: discharge to assess against siloed" in headings
+    assert "Option B: rapid response and shared record against Siloed baseline" in headings
+    assert "Option C: discharge to assess against Siloed baseline" in headings
     box = seen["decision_box"]
     for words in ("Net cost to the NHS", "Net cost to the council", "Net cost to self-funders",
                   "Cost per emergency admission avoided", "Cost per bed day saved",

@@ -267,7 +267,7 @@ BAD_FILES = [
      "parameters.arrangement.condition_focus.values: must be one of all, dementia, got 'cancer'"),
     ({"design": {"method": "sobol", "samples": 50}}, "design.samples: must be a power of 2 for Sobol sampling, got 50"),
     ({"design": {"method": "grid"}}, "a grid design needs steps:"),
-    ({"base": "silo"}, "silo.yaml: no such scenario file or built-in name (built-ins: "),
+    ({"base": "silo"}, "silo.yaml: no such scenario file or built-in name (did you mean siloed?)"),
     ({"outputs": ["cost_totl"]}, "outputs.0: unknown metric 'cost_totl'"),
 ]
 
