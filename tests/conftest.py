@@ -24,6 +24,7 @@ def small_run():
     return make
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups from the markers
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (`--dist loadgroup`), a test file runs on one worker, so its module
     fixtures are made once; and the browser files share one worker, because two app servers
