@@ -108,14 +108,20 @@ class Workshop:
         self.save()
 
     def play_loop(self) -> None:
-        """Step while playing, pausing `pause_ms` between weeks; stop on the first error with
-        a one-line message (and the traceback in the server log)."""
+        """Step while playing, pausing `pause_ms` between weeks, and never less than the last
+        week took to simulate and redraw: on a busy laptop a redraw can take longer than the
+        fastest pause, and a loop that changes the page faster than it can be drawn leaves a
+        click elsewhere a page that never settles (Solara stops with "too many renders").
+        Stop on the first error with a one-line message (and the traceback in the server log)."""
+        last_week_ms = 0.0
         while self.playing.value:
-            time.sleep(max(self.pause_ms.value, SPEEDS_MS[0]) / 1000)
+            time.sleep(max(self.pause_ms.value, SPEEDS_MS[0], last_week_ms) / 1000)
             if not self.playing.value:
                 break
             try:
+                started = time.perf_counter()
                 self.step()
+                last_week_ms = 1000 * (time.perf_counter() - started)
             except Exception as problem:  # noqa: BLE001 - the room gets a line, the log the detail
                 LOG.exception("step failed while playing")
                 self.message.set(f"Playing stopped: a week could not be simulated ({problem}).")
