@@ -181,5 +181,15 @@ class Session:
         self.page.locator(".v-input", has_text=label).locator(".v-select__slot").click()
         self.page.get_by_role("option", name=option, exact=True).click()
 
+    def choose_preset(self, preset: str):
+        """Choose a preset, as a facilitator does, and wait until the server has taken it (the
+        preset's description is shown): a click on Reset while the levers card is still being
+        redrawn for the new preset can go to a button the redraw replaces, and is lost."""
+        from app.settings import presets
+
+        self.choose("Preset (built-in scenario)", preset)
+        self.page.locator(".v-card", has_text="Integration levers").get_by_text(
+            presets()[preset], exact=True).wait_for(timeout=60_000)
+
     def close(self):
         self.context.close()

@@ -14,7 +14,6 @@ import time
 import pytest
 from app_browser_support import ARTIFACTS, Session, launch_chromium, serve
 
-from app.settings import presets
 
 SOAK_SECONDS = 180
 pytestmark = [pytest.mark.timeout(SOAK_SECONDS + 240), pytest.mark.slow]
@@ -65,12 +64,7 @@ class Rough:
         self.check(f"follow {who}")
 
     def preset_and_reset(self, preset: str):
-        self.session.choose("Preset (built-in scenario)", preset)
-        # What a facilitator sees before pressing Reset: the server has taken the choice and
-        # redrawn the card with the preset's description. Clicking Reset while that redraw is
-        # still on its way can land on a button the redraw replaces, and the click is lost.
-        self.page.locator(".v-card", has_text="Integration levers").get_by_text(
-            presets()[preset], exact=True).wait_for(timeout=60_000)
+        self.session.choose_preset(preset)
         self.session.button("Reset").click()
         try:
             self.session.wait_for_week(0, timeout=60_000)
