@@ -23,12 +23,3 @@ def small_run():
 
     return make
 
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups from the markers
-def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`--dist loadgroup`), a test file runs on one worker, so its module
-    fixtures are made once; and the browser files share one worker, because two app servers
-    and two chromiums at once on a two-core machine slow each other into timeouts."""
-    for item in items:
-        group = "browser" if item.path.name.endswith("_browser.py") else item.path.name
-        item.add_marker(pytest.mark.xdist_group(group))
