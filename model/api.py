@@ -9,27 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from model.scenario import Scenario, check_seed, list_scenarios, load_scenario  # noqa: F401 - re-exported
+from model.scenario import Scenario, check_seed, list_scenarios, load_scenario, resolve  # noqa: F401 - re-exported
 from model.timing import WEEKS_PER_YEAR
 
 if TYPE_CHECKING:
     from model.carepath_model import CarePathModel
     from model.results import RunResult
-
-
-def resolve(scenario: str | Path | Scenario, overrides: dict[str, Any] | None = None,
-            patients: int | None = None, sources: tuple[str, str] = ("overrides", "patients")) -> Scenario:
-    """A Scenario from a name, a file or a Scenario, with overrides and a population size.
-
-    `patients=None` keeps the scenario's own population. An explicit `overrides` value of
-    area.population.patients wins over `patients` (the more specific setting). `sources`
-    labels where overrides and patients came from in the scenario's `value_sources`
-    (the CLI passes ("--set", "--patients")).
-    """
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    if patients is not None and "area.population.patients" not in (overrides or {}):
-        sc = sc.with_overrides({"area.population.patients": patients}, source=sources[1])
-    return sc.with_overrides(overrides, source=sources[0]) if overrides else sc
 
 
 def build_model(scenario: str | Path | Scenario = "siloed", patients: int | None = None, seed: int = 1,

@@ -24,6 +24,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from model.parameters import registry
+from model.wording import brief
 
 PRICE_INDEX_FILE = Path(__file__).with_name("price_index.csv")
 
@@ -153,8 +154,6 @@ ALLOWED = {
 
 def read_local(section, origin: str, shown: bool = True) -> tuple[dict, list[str]]:
     """Validate a `local:` section; return (its values, error lines), every error listed."""
-    from model.scenario import brief
-
     if not isinstance(section, dict):
         got = f", got {brief(section)}" if shown else ""
         return {}, [f"{origin}: local: must be a section of fields (see docs/areas.md){got}"]

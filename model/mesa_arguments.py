@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from model.scenario import Scenario, ScenarioError, brief, check_seed
+from model.scenario import Scenario, ScenarioError, brief, check_seed, resolve
 
 DEFAULT_SEED = 1  # a model made without a seed is still reproducible: the same numbers every time
 
@@ -25,7 +25,6 @@ def model_arguments(config, scenario, seed, rng, patients, overrides, dotted: di
     `seed` and Mesa's `rng` are the same too; it must be a whole number, because the model's
     random streams are derived from one integer (model/randomness.py), and None means 1.
     """
-    from model.api import resolve
 
     if config is not None and scenario is not None:
         raise ScenarioError("CarePathModel: give the scenario once (config or scenario), not both")

@@ -26,17 +26,12 @@ from model.area_units import (MODEL_PRICE_YEAR, AreaUnitsError, derive, from_mod
                               to_model_prices)
 from model.bounded_yaml import read_yaml_file
 from model.parameters import Parameter, defaults_tree, registry
+from model.wording import brief
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 META_KEYS = {"name", "label", "description", "extends", "sources", "notes"}
 TOP_LEVEL = META_KEYS | {"local", "area", "arrangement"}
 MAX_SEED = 2**63 - 1
-
-
-def brief(value: Any, limit: int = 60) -> str:
-    """A value for an error message: its repr, cut short so a huge value cannot flood the screen."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def years_text(value: float) -> str:
@@ -506,3 +501,18 @@ def list_scenarios() -> dict[str, str]:
         description = load_scenario(name).description
         out[name] = description.splitlines()[0] if description else ""
     return out
+
+
+def resolve(scenario: str | Path | Scenario, overrides: dict[str, Any] | None = None,
+            patients: int | None = None, sources: tuple[str, str] = ("overrides", "patients")) -> Scenario:
+    """A Scenario from a name, a file or a Scenario, with overrides and a population size.
+
+    `patients=None` keeps the scenario's own population. An explicit `overrides` value of
+    area.population.patients wins over `patients` (the more specific setting). `sources`
+    labels where overrides and patients came from in the scenario's `value_sources`
+    (the CLI passes ("--set", "--patients")).
+    """
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if patients is not None and "area.population.patients" not in (overrides or {}):
+        sc = sc.with_overrides({"area.population.patients": patients}, source=sources[1])
+    return sc.with_overrides(overrides, source=sources[0]) if overrides else sc
