@@ -1,6 +1,7 @@
 """Sources are references a reader can look up: a publication (with its year), or the word
-"assumption", "calibrated", "lever" or "definition" with a reason. No pointer to a design note
-the reader does not have ("MODEL.md s4", "parameters.csv row 36") appears in a shipped file."""
+"assumption", "calibrated", "lever" or "definition" with a reason. No pointer the reader cannot
+follow (a section of an internal design note, a row number of a spreadsheet) appears in a
+shipped file."""
 from __future__ import annotations
 
 import re
