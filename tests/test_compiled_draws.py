@@ -1,0 +1,66 @@
+"""The compiled draws and the plain-numpy draws give the same numbers, bit for bit.
+
+Why it matters: results must not depend on whether numba is there (model/randomness.py
+falls back to numpy without it), and the golden baseline was made before the kernels
+existed. Hypothesis varies seeds, steps, decisions, ids (whole populations 0..n-1, which
+take numpy's cached path, and scattered ids), probabilities and Poisson means.
+"""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from model import draws_compiled
+from model.api import run
+from model.randomness import RandomStreams
+
+ids_strategy = st.one_of(
+    st.integers(0, 3000).map(np.arange),
+    hnp.arrays(np.int64, st.integers(0, 300), elements=st.integers(0, 2**40), unique=True),
+)
+
+
+def both(seed: int) -> tuple[RandomStreams, RandomStreams]:
+    compiled, plain = RandomStreams(seed), RandomStreams(seed)
+    assert compiled._compiled is draws_compiled, "numba is a dependency: the compiled path must be in use"
+    plain._compiled = None
+    return compiled, plain
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**31), step=st.integers(0, 600), decision=st.text(min_size=1, max_size=12),
+       ids=ids_strategy, n=st.integers(1, 400), p=st.floats(0, 1))
+def test_uniform_choice_and_bernoulli_agree(seed, step, decision, ids, n, p):
+    compiled, plain = both(seed)
+    for draw in (lambda s: s.uniform(decision, step, ids), lambda s: s.choice(decision, step, ids, n),
+                 lambda s: s.bernoulli(decision, step, ids, p),
+                 lambda s: s.bernoulli(decision, step, ids, np.linspace(0, 1, len(ids)))):
+        a, b = draw(compiled), draw(plain)
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**31), step=st.integers(0, 600), ids=ids_strategy,
+       scale=st.sampled_from([1e-4, 0.2, 3.0, 40.0]))
+def test_poisson_counts_agree(seed, step, ids, scale):
+    compiled, plain = both(seed)
+    lam = scale * (1 + np.sin(np.arange(len(ids))))
+    assert np.array_equal(compiled.poisson("gp", step, ids, lam), plain.poisson("gp", step, ids, lam))
+
+
+def test_a_run_is_the_same_with_either_path(monkeypatch):
+    compiled = run("integrated", patients=600, years=2, seed=5, event_log=True)
+    monkeypatch.setenv("CAREPATH_DRAWS", "numpy")
+    plain = run("integrated", patients=600, years=2, seed=5, event_log=True)
+    assert compiled.by_year.equals(plain.by_year)
+    assert compiled.events.equals(plain.events)
+
+
+def test_the_environment_variable_chooses_the_path():
+    """A guard on the test above: its two runs did not both take the same path."""
+    streams = RandomStreams(1)
+    assert streams._compiled is draws_compiled
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CAREPATH_DRAWS", "numpy")
+        assert RandomStreams(1)._compiled is None
