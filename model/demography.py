@@ -27,7 +27,7 @@ def deaths(m) -> None:
     of life care profiles, 2017-19)."""
     pop = m.pop
     alive = alive_ids(m)  # draws for the living only: a person's draw does not depend on who else is asked
-    dead = alive[m.streams.bernoulli("death", m.week, alive, m.risks.death[alive])]
+    dead = alive[m.streams.bernoulli_own("death", m.week, alive, m.risks.death)]
     if len(dead) == 0:
         return
     day = m.week_start + m.streams.choice("death.day", m.week, dead, DAYS_PER_WEEK)

@@ -60,6 +60,15 @@ def below_all(ids, salt, p):
 
 
 @numba.njit(cache=True, nogil=True)
+def below_own(ids, salt, p_of_everyone):
+    """True where the draw falls below the person's own p, looked up by id."""
+    out = np.empty(ids.shape[0], dtype=np.bool_)
+    for i in range(ids.shape[0]):
+        out[i] = _draw(ids[i], salt) < p_of_everyone[ids[i]]
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
 def choice(ids, salt, n):
     """A whole number in [0, n) per id: the draw times n, truncated, at most n - 1."""
     out = np.empty(ids.shape[0], dtype=np.int64)
@@ -68,21 +77,37 @@ def choice(ids, salt, n):
     return out
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _poisson(u, lam, none):
+    """A Poisson count by inversion: step up the CDF while the draw lies above it (at most 59
+    steps, as the numpy path); `none` is exp(-lam), worked out in numpy for both paths."""
+    t = none
+    cdf = t
+    if not u > cdf:
+        return 0
+    count = 1
+    for k in range(1, 60):
+        t = t * lam / k
+        cdf += t
+        if not u > cdf:
+            break
+        count += 1
+    return count
+
+
 @numba.njit(cache=True, nogil=True)
-def poisson_from_uniform(u, lam, term):
-    """Poisson counts by inversion: step up the CDF while the draw lies above it (at most 59
-    steps, as the numpy path); `term` is exp(-lam), worked out in numpy for both paths."""
-    count = np.zeros(u.shape[0], dtype=np.int64)
+def poisson_from_uniform(u, lam, none):
+    count = np.empty(u.shape[0], dtype=np.int64)
     for i in range(u.shape[0]):
-        t = term[i]
-        cdf = t
-        if u[i] > cdf:
-            count[i] = 1
-            for k in range(1, 60):
-                t = t * lam[i] / k
-                cdf += t
-                if u[i] > cdf:
-                    count[i] += 1
-                else:
-                    break
+        count[i] = _poisson(u[i], lam[i], none[i])
+    return count
+
+
+@numba.njit(cache=True, nogil=True)
+def poisson_own(ids, salt, lam_of_everyone, none_of_everyone):
+    """Poisson counts with each person's mean and exp(-mean) looked up by id."""
+    count = np.empty(ids.shape[0], dtype=np.int64)
+    for i in range(ids.shape[0]):
+        person = ids[i]
+        count[i] = _poisson(_draw(person, salt), lam_of_everyone[person], none_of_everyone[person])
     return count

@@ -14,14 +14,14 @@ from model import needs
 from model.costs import Payer
 from model.eventlog import Event, Organisation
 from model.population import Frailty, Package, Place
-from model.timing import DAYS_PER_WEEK, DAYS_PER_YEAR
+from model.timing import DAYS_PER_WEEK
 
 
 def consultations(m) -> None:
     pop, pc, costs = m.pop, m.config.area.primary_care, m.config.area.costs
     # Only people alive and out of hospital can consult: rates and draws are for them alone.
     out_of_hospital = np.flatnonzero(pop.view("alive") & (pop.view("place") != Place.HOSPITAL))
-    weekly = m.risks.consultations[out_of_hospital] * (DAYS_PER_WEEK / DAYS_PER_YEAR)  # by conditions, frailty
+    weekly = m.risks.weekly_consultations[out_of_hospital]  # by conditions, frailty
     practice = pop.gp_practice[out_of_hospital]
     demand = np.bincount(practice, weights=weekly, minlength=len(m.practices))
     capacity = np.array([p.weekly_capacity for p in m.practices])
@@ -29,7 +29,10 @@ def consultations(m) -> None:
     m.tally.add("gp_demand_unmet", float((demand * (1 - kept_share)).sum()))
     if (kept_share < 1).any():
         weekly *= kept_share[practice]
-    total = m.streams.poisson("gp.consultations", m.week, out_of_hospital, weekly)
+        total = m.streams.poisson("gp.consultations", m.week, out_of_hospital, weekly)
+    else:  # the means and chances of none worked out at the last risk refresh still hold
+        total = m.streams.poisson_own("gp.consultations", m.week, out_of_hospital, m.risks.weekly_consultations,
+                                      m.risks.no_consultation)
     consulted = np.flatnonzero(total)
     ids, total = out_of_hospital[consulted], total[consulted]
     # Each consultation is with a nurse with probability nurse_share: the count of nurse

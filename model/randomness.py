@@ -21,6 +21,7 @@ from model import draws_numpy
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _STEP_MUL = np.uint64(0xD6E8FEB86659FD93)
 _MASK64 = (1 << 64) - 1
+_STEP_FACTOR = int(_STEP_MUL)
 
 
 def compiled_draws():
@@ -42,22 +43,23 @@ class RandomStreams:
 
     def __init__(self, seed: int):
         self.seed = int(seed)
-        self._keys: dict[str, np.uint64] = {}
+        self._keys: dict[str, int] = {}
         self._weyl = np.array([], dtype=np.uint64)  # id * golden ratio, cached for whole-population draws
         self._compiled = compiled_draws()
 
-    def _key(self, decision: str) -> np.uint64:
-        key = self._keys.get(decision)
-        if key is None:
-            tag = zlib.crc32(decision.encode()) | (zlib.crc32(decision[::-1].encode()) << 32)
-            base = np.array([(self.seed * 0x2545F4914F6CDD1D + tag) & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64)
-            with np.errstate(over="ignore"):
-                key = self._keys[decision] = draws_numpy.mix(draws_numpy.mix(base))[0]
+    def _key(self, decision: str) -> int:
+        tag = zlib.crc32(decision.encode()) | (zlib.crc32(decision[::-1].encode()) << 32)
+        base = np.array([(self.seed * 0x2545F4914F6CDD1D + tag) & _MASK64], dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            key = self._keys[decision] = int(draws_numpy.mix(draws_numpy.mix(base))[0])
         return key
 
     def _salt(self, decision: str, step: int) -> np.uint64:
         # Array arithmetic on uint64 wraps silently; only the scalar salt is built in Python ints.
-        return np.uint64(int(self._key(decision)) ^ (((step + 1) * int(_STEP_MUL)) & _MASK64))
+        key = self._keys.get(decision)
+        if key is None:
+            key = self._key(decision)
+        return np.uint64(key ^ (((step + 1) * _STEP_FACTOR) & _MASK64))
 
     def uniform(self, decision: str, step: int, ids: np.ndarray) -> np.ndarray:
         """Uniform [0, 1) draws, one per id, for this decision at this step."""
@@ -88,7 +90,16 @@ class RandomStreams:
         ids = _as_ids(ids)
         if np.ndim(p) == 0:
             return self._compiled.below_all(ids, salt, float(p))
-        return self._compiled.below(ids, salt, np.broadcast_to(np.asarray(p, dtype=np.float64), ids.shape))
+        p = np.asarray(p, dtype=np.float64)
+        return self._compiled.below(ids, salt, p if p.shape == ids.shape else np.broadcast_to(p, ids.shape))
+
+    def bernoulli_own(self, decision: str, step: int, ids: np.ndarray, p_of_everyone: np.ndarray) -> np.ndarray:
+        """As `bernoulli`, with each person's probability looked up by their id in an array for
+        the whole population (so the compiled path need not gather it first)."""
+        if self._compiled is None:
+            return draws_numpy.below(self._keyed(ids, self._salt(decision, step)), p_of_everyone[ids])
+        return self._compiled.below_own(_as_ids(ids), self._salt(decision, step),
+                                        np.asarray(p_of_everyone, dtype=np.float64))
 
     def exponential(self, decision: str, step: int, ids: np.ndarray, mean) -> np.ndarray:
         return -np.log1p(-self.uniform(decision, step, ids)) * mean
@@ -103,6 +114,16 @@ class RandomStreams:
         lam = np.broadcast_to(np.asarray(lam, dtype=np.float64), u.shape)
         none = np.exp(-lam)  # in numpy on both paths, so both use the same exp
         return (self._compiled or draws_numpy).poisson_from_uniform(u, lam, none)
+
+    def poisson_own(self, decision: str, step: int, ids: np.ndarray, lam_of_everyone: np.ndarray,
+                    none_of_everyone: np.ndarray) -> np.ndarray:
+        """As `poisson`, with each person's mean and its exp(-mean) looked up by id in arrays for
+        the whole population, worked out once for many weeks."""
+        if self._compiled is None:
+            return draws_numpy.poisson_from_uniform(self.uniform(decision, step, ids), lam_of_everyone[ids],
+                                                    none_of_everyone[ids])
+        return self._compiled.poisson_own(_as_ids(ids), self._salt(decision, step), lam_of_everyone,
+                                          none_of_everyone)
 
     def choice(self, decision: str, step: int, ids: np.ndarray, n: int) -> np.ndarray:
         """A whole number in [0, n) per id."""

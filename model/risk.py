@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.timing import weekly_probability
+from model.timing import DAYS_PER_WEEK, DAYS_PER_YEAR, weekly_probability
 
 
 def frailty_ratios(section) -> np.ndarray:
@@ -30,6 +30,8 @@ class RiskFactors:
     def __init__(self):
         self.crisis = np.array([])  # crises per person-year, before trend and weekly factors
         self.consultations = np.array([])  # consultations per person-year, before capacity limits
+        self.weekly_consultations = np.array([])  # the same, per week
+        self.no_consultation = np.array([])  # chance of none in a week (Poisson): exp(-weekly)
         self.death = np.array([])  # chance of dying this week
 
     def refresh(self, m) -> None:
@@ -48,6 +50,8 @@ class RiskFactors:
         consultations = np.where(n_conditions >= 2, pc.consultations_multimorbid, pc.consultations_one_condition)
         consultations *= (pc.frailty_rr_per_level ** (np.arange(4) - 1.0))[frailty]
         self.consultations = consultations
+        self.weekly_consultations = consultations * (DAYS_PER_WEEK / DAYS_PER_YEAR)
+        self.no_consultation = np.exp(-self.weekly_consultations)
 
         mortality = mort.rate_at_75 * np.exp2((age - 75) / mort.age_doubling_years)
         # rate_at_75 is for men and women together: men above it, women below.

@@ -35,7 +35,8 @@ def test_uniform_choice_and_bernoulli_agree(seed, step, decision, ids, n, p):
     compiled, plain = both(seed)
     for draw in (lambda s: s.uniform(decision, step, ids), lambda s: s.choice(decision, step, ids, n),
                  lambda s: s.bernoulli(decision, step, ids, p),
-                 lambda s: s.bernoulli(decision, step, ids, np.linspace(0, 1, len(ids)))):
+                 lambda s: s.bernoulli(decision, step, ids, np.linspace(0, 1, len(ids))),
+                 lambda s: s.bernoulli_own(decision, step, ids % 5000, np.linspace(0, 1, 5000))):
         a, b = draw(compiled), draw(plain)
         assert a.dtype == b.dtype and np.array_equal(a, b)
 
@@ -47,6 +48,13 @@ def test_poisson_counts_agree(seed, step, ids, scale):
     compiled, plain = both(seed)
     lam = scale * (1 + np.sin(np.arange(len(ids))))
     assert np.array_equal(compiled.poisson("gp", step, ids, lam), plain.poisson("gp", step, ids, lam))
+    everyone = scale * (1 + np.cos(np.arange(5000)))
+    own = ids % 5000
+    assert np.array_equal(compiled.poisson_own("gp", step, own, everyone, np.exp(-everyone)),
+                          plain.poisson_own("gp", step, own, everyone, np.exp(-everyone)))
+    # Looking the means up by id gives what passing them in does.
+    assert np.array_equal(compiled.poisson_own("gp", step, own, everyone, np.exp(-everyone)),
+                          plain.poisson("gp", step, own, everyone[own]))
 
 
 def test_a_run_is_the_same_with_either_path(monkeypatch):
