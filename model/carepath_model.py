@@ -77,7 +77,7 @@ class CarePathModel(mesa.Model):
         self.seed = seed
         self.years = years
         area = config.area
-        self.streams = RandomStreams(seed)
+        self.streams = RandomStreams(seed, person_years=config.area.population.patients * years)
         self.tally = Tally(years)
         self.ledger = CostLedger(years, area.costs.discount_rate)
         self.log = EventLog(event_log)

@@ -11,6 +11,7 @@ with numba (model/draws_compiled.py) or in plain numpy (model/draws_numpy.py), s
 from __future__ import annotations
 
 import os
+import sys
 import zlib
 
 import numpy as np
@@ -24,12 +25,24 @@ _MASK64 = (1 << 64) - 1
 _STEP_FACTOR = int(_STEP_MUL)
 
 
-def compiled_draws():
+# Below this many person-years a run takes the numpy path unless the compiled kernels are
+# already loaded in the process: numba's start-up (about 0.7 s of CPU) would cost a small
+# one-off run more than the kernels save (docs/performance.md).
+COMPILED_FROM_PERSON_YEARS = 50_000
+
+
+def compiled_draws(person_years: float | None = None):
     """The compiled draws (model/draws_compiled.py), or None for the plain-numpy path.
 
-    Both give the same numbers bit for bit; CAREPATH_DRAWS=numpy chooses numpy, as does a
-    machine without numba."""
-    if os.environ.get("CAREPATH_DRAWS", "compiled") == "numpy":
+    Both give the same numbers bit for bit, so the choice is about speed alone:
+    CAREPATH_DRAWS=numpy or =compiled forces one; otherwise (auto) a run of at least
+    COMPILED_FROM_PERSON_YEARS, or any run once the kernels are loaded, is compiled. A machine
+    without numba takes the numpy path."""
+    choice = os.environ.get("CAREPATH_DRAWS", "auto")
+    if choice == "numpy":
+        return None
+    small = person_years is not None and person_years < COMPILED_FROM_PERSON_YEARS
+    if choice == "auto" and small and "model.draws_compiled" not in sys.modules:
         return None
     try:
         from model import draws_compiled
@@ -39,13 +52,14 @@ def compiled_draws():
 
 
 class RandomStreams:
-    """Named, per-person random streams for one run."""
+    """Named, per-person random streams for one run (`person_years`: its size, which decides
+    whether the compiled draws are worth their start-up; None: use them if numba is there)."""
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, person_years: float | None = None):
         self.seed = int(seed)
         self._keys: dict[str, int] = {}
         self._weyl = np.array([], dtype=np.uint64)  # id * golden ratio, cached for whole-population draws
-        self._compiled = compiled_draws()
+        self._compiled = compiled_draws(person_years)
 
     def _key(self, decision: str) -> int:
         tag = zlib.crc32(decision.encode()) | (zlib.crc32(decision[::-1].encode()) << 32)

@@ -6,7 +6,6 @@ existed. Hypothesis varies seeds, steps, decisions, ids (whole populations 0..n-
 take numpy's cached path, and scattered ids), probabilities and Poisson means.
 """
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -58,6 +57,7 @@ def test_poisson_counts_agree(seed, step, ids, scale):
 
 
 def test_a_run_is_the_same_with_either_path(monkeypatch):
+    monkeypatch.setenv("CAREPATH_DRAWS", "compiled")
     compiled = run("integrated", patients=600, years=2, seed=5, event_log=True)
     monkeypatch.setenv("CAREPATH_DRAWS", "numpy")
     plain = run("integrated", patients=600, years=2, seed=5, event_log=True)
@@ -65,10 +65,23 @@ def test_a_run_is_the_same_with_either_path(monkeypatch):
     assert compiled.events.equals(plain.events)
 
 
-def test_the_environment_variable_chooses_the_path():
+def test_the_environment_variable_chooses_the_path(monkeypatch):
     """A guard on the test above: its two runs did not both take the same path."""
-    streams = RandomStreams(1)
-    assert streams._compiled is draws_compiled
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CAREPATH_DRAWS", "numpy")
-        assert RandomStreams(1)._compiled is None
+    monkeypatch.setenv("CAREPATH_DRAWS", "compiled")
+    assert RandomStreams(1, person_years=10)._compiled is draws_compiled
+    monkeypatch.setenv("CAREPATH_DRAWS", "numpy")
+    assert RandomStreams(1, person_years=10**7)._compiled is None
+
+
+def test_small_runs_skip_the_compiler_start_up_in_a_fresh_process():
+    """Auto: a small run in a process that has not loaded the kernels stays in numpy (so a
+    one-off 1,000-person run does not pay numba's start-up); a big one loads them."""
+    import subprocess
+    import sys
+    code = ("import sys; from model.randomness import RandomStreams; "
+            "small = RandomStreams(1, person_years=5_000)._compiled; "
+            "big = RandomStreams(1, person_years=500_000)._compiled; "
+            "print(small is None, big is not None, 'numba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={k: v for k, v in __import__("os").environ.items() if k != "CAREPATH_DRAWS"})
+    assert out.stdout.split() == ["True", "True", "True"]

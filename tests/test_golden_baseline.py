@@ -15,8 +15,11 @@ make_golden = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(make_golden)
 
 
+@pytest.mark.parametrize("draws", ["compiled", "numpy"])
 @pytest.mark.parametrize("scenario", sorted(make_golden.CASES))
-def test_by_year_matches_the_golden_baseline_exactly(scenario):
+def test_by_year_matches_the_golden_baseline_exactly(scenario, draws, monkeypatch):
+    """On both paths for the random draws (model/randomness.py), which must agree bit for bit."""
+    monkeypatch.setenv("CAREPATH_DRAWS", draws)
     pinned = pd.read_csv(make_golden.path_for(scenario), index_col="metric")
     now = make_golden.golden_table(scenario).set_index("year").T.rename_axis("metric")
     now.columns = pinned.columns  # years: ints now, strings as read back from the CSV header
