@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = {"mesa", "pandas", "scipy", "networkx", "pyarrow", "matplotlib", "dask", "SALib", "optuna", "ema_workbench"}
+HEAVY = {"mesa", "pandas", "scipy", "networkx", "pyarrow", "matplotlib", "dask", "SALib", "optuna", "ema_workbench",
+         "numba"}
 
 
 def loaded_after(statement: str) -> set[str]:
