@@ -202,20 +202,20 @@ def generate_people(area, streams: RandomStreams, count: int, first_candidate: i
         batch = max(2 * (count - total), 64)
         ids = np.arange(candidate, candidate + batch)
         candidate += batch
-        people = draw_adults(area, streams, ids, alpha, beta, offsets)
-        keep = people["n_conditions"] >= 1
-        people = {k: v[keep] for k, v in people.items()}
-        kept.append(people)
+        age, deprivation, n_conditions = draw_age_and_conditions(area, streams, ids, alpha, beta, offsets)
+        keep = n_conditions >= 1  # the rest of a person is drawn for those kept only: same draws, by id
+        kept.append(draw_adults(area, streams, ids[keep], age[keep], deprivation[keep], n_conditions[keep]))
         total += int(keep.sum())
     merged = {k: np.concatenate([p[k] for p in kept])[:count] for k in kept[0]}
     merged["entered_day"] = np.full(count, day, dtype=np.int32)
     return merged, candidate
 
 
-def draw_adults(area, streams: RandomStreams, ids: np.ndarray, alpha: float, beta: float,
-                offsets: np.ndarray) -> dict[str, np.ndarray]:
-    """Draw adults from the general population (before keeping those with conditions)."""
-    pop, prev, org = area.population, area.prevalence, area.organisations
+def draw_age_and_conditions(area, streams: RandomStreams, ids: np.ndarray, alpha: float, beta: float,
+                            offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Age, deprivation quintile and condition count of adults from the general population
+    (before keeping those with conditions)."""
+    pop = area.population
     u = lambda name: streams.uniform(f"init.{name}", 0, ids)  # noqa: E731 - local shorthand
     old = u("is_old") < pop.age_structure_65_plus
     shares = np.array([pop.share_65_74_of_65_plus, pop.share_75_84_of_65_plus])
@@ -233,6 +233,14 @@ def draw_adults(area, streams: RandomStreams, ids: np.ndarray, alpha: float, bet
     eff_age = age + offsets[deprivation - 1]
     lam = np.exp(alpha + beta * (eff_age - 70))
     n_conditions = streams.poisson("init.conditions", 0, ids, lam).astype(np.int16)
+    return age, deprivation, n_conditions
+
+
+def draw_adults(area, streams: RandomStreams, ids: np.ndarray, age: np.ndarray, deprivation: np.ndarray,
+                n_conditions: np.ndarray) -> dict[str, np.ndarray]:
+    """Everything else about adults of this age, deprivation and condition count."""
+    pop, prev, org = area.population, area.prevalence, area.organisations
+    u = lambda name: streams.uniform(f"init.{name}", 0, ids)  # noqa: E731 - local shorthand
     older_share = np.clip((age - 65) / 25, 0, 1)  # women outnumber men more with age, to 90
     female = u("sex") < pop.female_share_under_65 + (pop.female_share_at_90 - pop.female_share_under_65) * older_share
     latent = (prev.frailty_age_slope * (age - 75) + prev.frailty_condition_slope * (n_conditions - 2)

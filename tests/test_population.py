@@ -1,7 +1,7 @@
 """The synthetic population reproduces published multimorbidity by age (parameters.csv)."""
 import numpy as np
 
-from model.population import deprivation_offsets, draw_adults, generate_people, prevalence_curve
+from model.population import deprivation_offsets, draw_age_and_conditions, generate_people, prevalence_curve
 from model.randomness import RandomStreams
 from model.scenario import load_scenario
 
@@ -10,9 +10,9 @@ def general_adults(n=200_000, seed=3):
     area = load_scenario("siloed").area
     prev = area.prevalence
     alpha, beta = prevalence_curve(prev.multimorbid_65_74, prev.multimorbid_85_plus, prev.deprivation_shift_years)
-    people = draw_adults(area, RandomStreams(seed), np.arange(n), alpha, beta,
-                         deprivation_offsets(prev.deprivation_shift_years))
-    return area, people
+    age, deprivation, n_conditions = draw_age_and_conditions(area, RandomStreams(seed), np.arange(n), alpha, beta,
+                                                             deprivation_offsets(prev.deprivation_shift_years))
+    return area, {"age": age, "deprivation": deprivation, "n_conditions": n_conditions}
 
 
 def share_multimorbid(people, mask):
