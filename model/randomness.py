@@ -61,6 +61,16 @@ class RandomStreams:
         self._weyl = np.array([], dtype=np.uint64)  # id * golden ratio, cached for whole-population draws
         self._compiled = compiled_draws(person_years)
 
+    def __getstate__(self) -> dict:
+        """Copies and pickles (the app's checkpoints, sweep workers) carry which path, not the module."""
+        state = dict(self.__dict__)
+        state["_compiled"] = self._compiled is not None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._compiled = compiled_draws() if state["_compiled"] else None
+
     def _key(self, decision: str) -> int:
         tag = zlib.crc32(decision.encode()) | (zlib.crc32(decision[::-1].encode()) << 32)
         base = np.array([(self.seed * 0x2545F4914F6CDD1D + tag) & _MASK64], dtype=np.uint64)

@@ -73,6 +73,18 @@ def test_the_environment_variable_chooses_the_path(monkeypatch):
     assert RandomStreams(1, person_years=10**7)._compiled is None
 
 
+def test_a_model_copies_and_pickles_on_either_path(monkeypatch):
+    """The app copies worlds for its checkpoints; the copy goes on drawing on the same path."""
+    import copy
+    import pickle
+    for path in ("compiled", "numpy"):
+        monkeypatch.setenv("CAREPATH_DRAWS", path)
+        streams = RandomStreams(3)
+        for twin in (copy.deepcopy(streams), pickle.loads(pickle.dumps(streams))):
+            assert (twin._compiled is None) == (path == "numpy")
+            assert np.array_equal(twin.uniform("x", 1, np.arange(50)), streams.uniform("x", 1, np.arange(50)))
+
+
 def test_small_runs_skip_the_compiler_start_up_in_a_fresh_process():
     """Auto: a small run in a process that has not loaded the kernels stays in numpy (so a
     one-off 1,000-person run does not pay numba's start-up); a big one loads them."""
