@@ -25,10 +25,14 @@ _MASK64 = (1 << 64) - 1
 _STEP_FACTOR = int(_STEP_MUL)
 
 
-# Below this many person-years a run takes the numpy path unless the compiled kernels are
-# already loaded in the process: numba's start-up (about 0.7 s of CPU) would cost a small
-# one-off run more than the kernels save (docs/performance.md).
+# A run of fewer person-years takes the numpy path while the compiled kernels are not yet
+# loaded in the process and the process has built fewer than COMPILED_AFTER_RUNS models:
+# numba's start-up (about 0.7 s of CPU) would cost a one-off small run more than the kernels
+# save, but a process that keeps running models (a sweep's worker, a comparison's
+# replications, the workshop app, a test session) soon earns it back (docs/performance.md).
 COMPILED_FROM_PERSON_YEARS = 50_000
+COMPILED_AFTER_RUNS = 3
+_runs_sized = 0
 
 
 def compiled_draws(person_years: float | None = None):
@@ -36,13 +40,18 @@ def compiled_draws(person_years: float | None = None):
 
     Both give the same numbers bit for bit, so the choice is about speed alone:
     CAREPATH_DRAWS=numpy or =compiled forces one; otherwise (auto) a run of at least
-    COMPILED_FROM_PERSON_YEARS, or any run once the kernels are loaded, is compiled. A machine
-    without numba takes the numpy path."""
+    COMPILED_FROM_PERSON_YEARS, any run once the kernels are loaded, and every run from a
+    process's COMPILED_AFTER_RUNS-th on is compiled. `person_years` None means "use them if
+    numba is there". A machine without numba takes the numpy path."""
+    global _runs_sized
     choice = os.environ.get("CAREPATH_DRAWS", "auto")
     if choice == "numpy":
         return None
+    if person_years is not None:
+        _runs_sized += 1
     small = person_years is not None and person_years < COMPILED_FROM_PERSON_YEARS
-    if choice == "auto" and small and "model.draws_compiled" not in sys.modules:
+    loaded = "model.draws_compiled" in sys.modules
+    if choice == "auto" and small and not loaded and _runs_sized < COMPILED_AFTER_RUNS:
         return None
     try:
         from model import draws_compiled
