@@ -70,6 +70,11 @@ class RandomStreams:
         self._weyl = np.array([], dtype=np.uint64)  # id * golden ratio, cached for whole-population draws
         self._compiled = compiled_draws(person_years)
 
+    @property
+    def compiled(self) -> bool:
+        """Whether this run's draws (and the rates computed beside them) are compiled."""
+        return self._compiled is not None
+
     def __getstate__(self) -> dict:
         """Copies and pickles (the app's checkpoints, sweep workers) carry which path, not the module."""
         state = dict(self.__dict__)

@@ -103,3 +103,21 @@ def test_small_runs_skip_the_compiler_start_up_in_a_fresh_process():
     code = "from model.randomness import RandomStreams; print(RandomStreams(1, person_years=500_000)._compiled is not None)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environment)
     assert out.stdout.split() == ["True"]
+
+
+def test_the_compiled_crisis_rate_is_the_numpy_one(monkeypatch):
+    """rates_compiled.crisis_rate against crisis.crisis_rate, mid-run, where every modifier
+    (a recent discharge, unmet need, a coordinator) applies to someone."""
+    from model.api import build_model
+    from model.crisis import crisis_rate
+    from model.needs import unmet_need
+    monkeypatch.setenv("CAREPATH_DRAWS", "compiled")
+    m = build_model("integrated", patients=3000, seed=4, years=1)
+    m.run_for(30)
+    pop = m.pop
+    ids = np.flatnonzero(pop.view("alive"))
+    assert (m.week_start - pop.view("last_discharge_day")[ids] <= m.config.area.hospital.readmission_window_days).any()
+    assert unmet_need(m)[ids].any() and pop.view("coordinator")[ids].any()
+    compiled = crisis_rate(m, ids)
+    m.streams._compiled = None
+    assert np.array_equal(compiled, crisis_rate(m, ids))
