@@ -26,7 +26,7 @@ from model.eventlog import Event, Organisation, Purpose
 from model.means_test import charge_council
 from model.needs import Stage, has_open_need, set_stage
 from model.population import Place
-from model.queues import tally_waits
+from model.queues import tally_waits, waiting_at
 from model.timing import whole_days
 
 
@@ -123,12 +123,12 @@ def serve_assessments(m) -> None:
     """This week's assessment visits, as far as each service's assessors allow."""
     pop = m.pop
     episode = pop.view("episode")
-    at_home_with_need = has_open_need(m) & (pop.view("place") == Place.HOME)
+    at_home_with_need = lambda ids: has_open_need(m, ids) & (pop.place[ids] == Place.HOME)  # noqa: E731
     served = m.community.assessment_queue.serve(m.week_start, m.week_end, m.community.weekly_assessments,
                                                 at_home_with_need, episode, carry_over=True)
     tally_waits(m, "community_assessment", served)
     health_assessment(m, served.person, served.day)
-    awaiting = pop.view("alive") & (pop.view("stage") == Stage.AWAITING_ASSESSMENT)
+    awaiting = waiting_at(pop, Stage.AWAITING_ASSESSMENT)
     for council in m.councils:
         served = council.assessment_queue.serve(m.week_start, m.week_end, council.weekly_assessments, awaiting,
                                                 episode, carry_over=True, first_route=Route.HOSPITAL)

@@ -17,7 +17,7 @@ from model.costs import Payer
 from model.eventlog import Event, Organisation
 from model.needs import Stage, close_need, refer_again, set_stage
 from model.population import NO_DAY
-from model.queues import tally_waits
+from model.queues import tally_waits, waiting_at
 from model.timing import DAYS_PER_WEEK
 
 
@@ -32,7 +32,7 @@ def start_episodes(m) -> None:
     pop = m.pop
     in_care = int((pop.view("alive") & (pop.view("stage") == Stage.IN_INTERMEDIATE_CARE)).sum())
     free = max(m.community.intermediate_care_places - in_care, 0.0)
-    waiting = pop.view("alive") & (pop.view("stage") == Stage.AWAITING_INTERMEDIATE_CARE)
+    waiting = waiting_at(pop, Stage.AWAITING_INTERMEDIATE_CARE)
     served = m.community.intermediate_care_queue.serve(m.week_start, m.week_end, free, waiting,
                                                        pop.view("episode"))
     tally_waits(m, "intermediate_care", served)

@@ -59,10 +59,10 @@ class ReferralInbox:
         return ids, days
 
 
-def has_open_need(m) -> np.ndarray:
-    """Per person: alive with a need not yet closed (what waiting lists check)."""
+def has_open_need(m, ids: np.ndarray) -> np.ndarray:
+    """Which of these people are alive with a need not yet closed (what waiting lists check)."""
     pop = m.pop
-    return pop.view("alive") & (pop.view("stage") != Stage.NONE)
+    return pop.alive[ids] & (pop.stage[ids] != Stage.NONE)
 
 
 def unmet_need(m) -> np.ndarray:

@@ -8,7 +8,7 @@ the order never depends on anything random.
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -66,11 +66,12 @@ class ServiceQueue:
         self._merge()
         return len(self.person)
 
-    def serve(self, week_start: int, week_end: int, capacity: float, still_waiting: np.ndarray,
+    def serve(self, week_start: int, week_end: int, capacity: float, still_waiting: Callable[[np.ndarray], np.ndarray],
               current_episode: np.ndarray, carry_over: bool = False, first_route: int | None = None):
         """Serve ready entries in order of readiness until capacity (in units) runs out.
 
-        Entries of people no longer waiting (`still_waiting` false: died, need resolved) or
+        Entries of people no longer waiting (`still_waiting(ids)` false: died, need resolved;
+        asked of the people on the list only, not of everyone) or
         whose episode of need has moved on are dropped first. With `carry_over` (a flow of
         staff time, such as assessments a week), capacity left unused while people wait
         is carried to the next week, up to one unit, so a capacity of 0.4 a week serves
@@ -78,7 +79,7 @@ class ServiceQueue:
         first) go ahead of the rest. Returns the served as a `Served` tuple.
         """
         self._merge()
-        keep = still_waiting[self.person] & (self.episode == current_episode[self.person])
+        keep = still_waiting(self.person) & (self.episode == current_episode[self.person])
         self._select(keep)
         ready = self.ready < week_end
         rank = np.zeros(len(self.person)) if first_route is None else (self.route != first_route)
@@ -113,11 +114,16 @@ class ServiceQueue:
         return self.person
 
 
+def waiting_at(pop, stage: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Who of the given people is alive and at `stage`: what a list checks of its entries."""
+    return lambda ids: pop.alive[ids] & (pop.stage[ids] == stage)
+
+
 def serve_each_council(m, stage: int, list_of, free_of, service: str, start) -> None:
     """Serve each council's waiting list for `stage` as far as `free_of(council)` (free
     capacity, in the list's units) allows, count the waits, and `start(m, person, day)`."""
     pop = m.pop
-    waiting = pop.view("alive") & (pop.view("stage") == stage)
+    waiting = waiting_at(pop, stage)
     for council in m.councils:
         served = list_of(council).serve(m.week_start, m.week_end, max(free_of(council), 0.0), waiting,
                                         pop.view("episode"))

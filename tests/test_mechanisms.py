@@ -116,7 +116,7 @@ def test_without_an_admission_response_a_full_hospital_still_admits_everyone_it_
 def test_a_queue_serves_in_order_of_readiness_up_to_capacity():
     queue = ServiceQueue("test")
     queue.add(np.array([5, 1, 3, 2]), np.array([3, 1, 1, 9]), np.zeros(4, int), 0)
-    waiting = np.ones(10, bool)
+    waiting = lambda ids: np.ones(len(ids), bool)  # noqa: E731 - everyone on the list still waits
     episode = np.zeros(10, int)
     person, day, *_ = queue.serve(0, 7, capacity=2, still_waiting=waiting, current_episode=episode)
     assert list(person) == [1, 3] and list(day) == [1, 1]
