@@ -15,6 +15,7 @@ from model.collector import WeeklyRecord
 from model.costs import CostLedger, Payer
 from model.duplicates import VisitRegistry
 from model.eventlog import Event, EventLog
+from model.headcount import headcount
 from model.levers import Levers
 from model.mesa_arguments import model_arguments
 from model.needs import ReferralInbox
@@ -136,23 +137,19 @@ class CarePathModel(mesa.Model):
         self.levers.update(self.week)
 
     def _end_week(self) -> None:
-        pop = self.pop
-        alive = pop.view("alive")
-        people = int(alive.sum())
-        reached = int((alive & pop.view("dementia")).sum()) if self.levers.dementia_only else people
+        counts = headcount(self)
+        people = counts.alive
+        reached = counts.with_dementia if self.levers.dementia_only else people
         self.levers.charge_weekly_costs(self.ledger, self.week, people, reached)
         self._charge_back_office(people)
         for council in self.councils:
             council.budget.update(self.ledger, self.week % WEEKS_PER_YEAR, self.levers.pooled_share)
-        place = pop.view("place")
-        at_home = alive & (place == Place.HOME)
-        self.tally.add("days_at_home", DAYS_PER_WEEK * int(at_home.sum()))
-        self.tally.add("unmet_need_days", DAYS_PER_WEEK * int(needs.unmet_need(self).sum()))
+        self.tally.add("days_at_home", DAYS_PER_WEEK * counts.at_home)
+        self.tally.add("unmet_need_days", DAYS_PER_WEEK * counts.unmet_need)
         self.tally.add("person_days", DAYS_PER_WEEK * people)
-        self.tally.add("person_days_65_home", DAYS_PER_WEEK * int((at_home & (pop.view("age") >= 65)).sum()))
-        self.tally.add("person_days_care_home", DAYS_PER_WEEK * int((alive & (place == Place.CARE_HOME)).sum()))
-        multimorbid = alive & (pop.view("n_conditions") >= 2) & (place != Place.HOSPITAL)
-        self.tally.add("person_days_multimorbid", DAYS_PER_WEEK * int(multimorbid.sum()))
+        self.tally.add("person_days_65_home", DAYS_PER_WEEK * counts.aged_65_at_home)
+        self.tally.add("person_days_care_home", DAYS_PER_WEEK * counts.in_care_home)
+        self.tally.add("person_days_multimorbid", DAYS_PER_WEEK * counts.multimorbid_out_of_hospital)
         waiting = sum(len(c.assessment_queue) for c in self.councils)
         self.tally.add("waiting_list_council", waiting / WEEKS_PER_YEAR)
         squeezed = sum(c.budget.squeeze > 0 for c in self.councils)

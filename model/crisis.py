@@ -25,9 +25,9 @@ def crisis_rate(m, ids=slice(None)) -> np.ndarray:
     c = area.crisis
     trend = (1 + area.context.admission_trend) ** (m.week / WEEKS_PER_YEAR)
     window, coordinator_rr = area.hospital.readmission_window_days, m.config.arrangement.case_management.admission_rr
-    if m.streams.compiled and not isinstance(ids, slice):  # the same numbers, in one pass (rates_compiled.py)
-        from model import rates_compiled
-        return rates_compiled.crisis_rate(np.asarray(ids, dtype=np.int64), m.risks.crisis, trend,
+    if m.streams.compiled and not isinstance(ids, slice):  # the same numbers, in one pass (passes_compiled.py)
+        from model import passes_compiled
+        return passes_compiled.crisis_rate(np.asarray(ids, dtype=np.int64), m.risks.crisis, trend,
                                           pop.view("last_discharge_day"), m.week_start, window,
                                           c.recent_discharge_rr, unmet_need(m), c.unmet_need_rr,
                                           pop.view("coordinator"), coordinator_rr)

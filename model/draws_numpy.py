@@ -2,7 +2,7 @@
 
 Each function takes the already-built key words (`x`: id * golden ratio + salt, a fresh
 uint64 array it may overwrite) and returns what model/draws_compiled.py returns for the
-same input, bit for bit; tests/test_compiled_draws.py holds the two paths to that.
+same input, bit for bit; tests/test_compiled_paths.py holds the two paths to that.
 """
 from __future__ import annotations
 

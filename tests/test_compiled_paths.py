@@ -1,4 +1,4 @@
-"""The compiled draws and the plain-numpy draws give the same numbers, bit for bit.
+"""The compiled draws and passes and their plain-numpy twins give the same numbers, bit for bit.
 
 Why it matters: results must not depend on whether numba is there (model/randomness.py
 falls back to numpy without it), and the golden baseline was made before the kernels
@@ -105,11 +105,12 @@ def test_small_runs_skip_the_compiler_start_up_in_a_fresh_process():
     assert out.stdout.split() == ["True"]
 
 
-def test_the_compiled_crisis_rate_is_the_numpy_one(monkeypatch):
-    """rates_compiled.crisis_rate against crisis.crisis_rate, mid-run, where every modifier
-    (a recent discharge, unmet need, a coordinator) applies to someone."""
+def test_the_compiled_passes_are_their_numpy_twins(monkeypatch):
+    """passes_compiled.crisis_rate and .headcount against crisis.crisis_rate and
+    headcount.headcount_numpy, mid-run, where every modifier and every count is non-zero."""
     from model.api import build_model
     from model.crisis import crisis_rate
+    from model.headcount import headcount, headcount_numpy
     from model.needs import unmet_need
     monkeypatch.setenv("CAREPATH_DRAWS", "compiled")
     m = build_model("integrated", patients=3000, seed=4, years=1)
@@ -118,6 +119,8 @@ def test_the_compiled_crisis_rate_is_the_numpy_one(monkeypatch):
     ids = np.flatnonzero(pop.view("alive"))
     assert (m.week_start - pop.view("last_discharge_day")[ids] <= m.config.area.hospital.readmission_window_days).any()
     assert unmet_need(m)[ids].any() and pop.view("coordinator")[ids].any()
-    compiled = crisis_rate(m, ids)
+    compiled_rate, compiled_counts = crisis_rate(m, ids), headcount(m)
+    assert all(count > 0 for count in compiled_counts)
     m.streams._compiled = None
-    assert np.array_equal(compiled, crisis_rate(m, ids))
+    assert np.array_equal(compiled_rate, crisis_rate(m, ids))
+    assert compiled_counts == headcount(m) == headcount_numpy(m)
