@@ -104,10 +104,17 @@ def poisson_from_uniform(u, lam, none):
 
 
 @numba.njit(cache=True, nogil=True)
-def poisson_own(ids, salt, lam_of_everyone, none_of_everyone):
-    """Poisson counts with each person's mean and exp(-mean) looked up by id."""
+def poisson_own_nonzero(ids, salt, lam_of_everyone, none_of_everyone):
+    """Poisson counts with each person's mean and exp(-mean) looked up by id; only the
+    non-zero ones are kept, as (ids, counts) in the ids' order."""
+    kept = np.empty(ids.shape[0], dtype=np.int64)
     count = np.empty(ids.shape[0], dtype=np.int64)
+    n = 0
     for i in range(ids.shape[0]):
         person = ids[i]
-        count[i] = _poisson(_draw(person, salt), lam_of_everyone[person], none_of_everyone[person])
-    return count
+        c = _poisson(_draw(person, salt), lam_of_everyone[person], none_of_everyone[person])
+        if c > 0:
+            kept[n] = person
+            count[n] = c
+            n += 1
+    return kept[:n].copy(), count[:n].copy()

@@ -33,6 +33,16 @@ def crisis_rate(ids, base, trend, last_discharge_day, week_start, window, recent
 
 
 @numba.njit(cache=True, nogil=True)
+def practice_demand(ids, weekly_of_everyone, practice_of_everyone, practices):
+    """primary_care.practice_demand: np.bincount's weighted sum, added in the ids' order as it does."""
+    demand = np.zeros(practices, dtype=np.float64)
+    for i in range(ids.shape[0]):
+        person = ids[i]
+        demand[practice_of_everyone[person]] += weekly_of_everyone[person]
+    return demand
+
+
+@numba.njit(cache=True, nogil=True)
 def headcount(alive, dementia, place, stage, package, age, n_conditions, home, hospital, care_home, no_stage,
               in_reablement, in_intermediate_care, no_package):
     """headcount.headcount_numpy: the week's counts of people, in one pass (codes passed in)."""

@@ -17,24 +17,31 @@ from model.population import Frailty, Package, Place
 from model.timing import DAYS_PER_WEEK
 
 
+def practice_demand(m, ids: np.ndarray) -> np.ndarray:
+    """Each practice's expected consultations this week from these people (before capacity)."""
+    pop = m.pop
+    if m.streams.compiled:  # the same sums, added in the same order (passes_compiled.py)
+        from model import passes_compiled
+        return passes_compiled.practice_demand(ids, m.risks.weekly_consultations, pop.gp_practice, len(m.practices))
+    return np.bincount(pop.gp_practice[ids], weights=m.risks.weekly_consultations[ids], minlength=len(m.practices))
+
+
 def consultations(m) -> None:
     pop, pc, costs = m.pop, m.config.area.primary_care, m.config.area.costs
     # Only people alive and out of hospital can consult: rates and draws are for them alone.
     out_of_hospital = np.flatnonzero(pop.view("alive") & (pop.view("place") != Place.HOSPITAL))
-    weekly = m.risks.weekly_consultations[out_of_hospital]  # by conditions, frailty
-    practice = pop.gp_practice[out_of_hospital]
-    demand = np.bincount(practice, weights=weekly, minlength=len(m.practices))
+    demand = practice_demand(m, out_of_hospital)  # by conditions, frailty
     capacity = np.array([p.weekly_capacity for p in m.practices])
     kept_share = np.minimum(1.0, capacity / np.maximum(demand, 1e-9))
     m.tally.add("gp_demand_unmet", float((demand * (1 - kept_share)).sum()))
     if (kept_share < 1).any():
-        weekly *= kept_share[practice]
+        weekly = m.risks.weekly_consultations[out_of_hospital] * kept_share[pop.gp_practice[out_of_hospital]]
         total = m.streams.poisson("gp.consultations", m.week, out_of_hospital, weekly)
+        consulted = np.flatnonzero(total)
+        ids, total = out_of_hospital[consulted], total[consulted]
     else:  # the means and chances of none worked out at the last risk refresh still hold
-        total = m.streams.poisson_own("gp.consultations", m.week, out_of_hospital, m.risks.weekly_consultations,
-                                      m.risks.no_consultation)
-    consulted = np.flatnonzero(total)
-    ids, total = out_of_hospital[consulted], total[consulted]
+        ids, total = m.streams.poisson_own_nonzero("gp.consultations", m.week, out_of_hospital,
+                                                   m.risks.weekly_consultations, m.risks.no_consultation)
     # Each consultation is with a nurse with probability nurse_share: the count of nurse
     # consultations is the total's expected nurse share, rounded up or down at random.
     nurse = np.floor(total * pc.nurse_share + m.streams.uniform("gp.nurse_split", m.week, ids)).astype(np.int64)

@@ -153,15 +153,18 @@ class RandomStreams:
         none = np.exp(-lam)  # in numpy on both paths, so both use the same exp
         return (self._compiled or draws_numpy).poisson_from_uniform(u, lam, none)
 
-    def poisson_own(self, decision: str, step: int, ids: np.ndarray, lam_of_everyone: np.ndarray,
-                    none_of_everyone: np.ndarray) -> np.ndarray:
+    def poisson_own_nonzero(self, decision: str, step: int, ids: np.ndarray, lam_of_everyone: np.ndarray,
+                            none_of_everyone: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """As `poisson`, with each person's mean and its exp(-mean) looked up by id in arrays for
-        the whole population, worked out once for many weeks."""
+        the whole population (worked out once for many weeks); returns only those with a count
+        above zero, as (ids, counts)."""
         if self._compiled is None:
-            return draws_numpy.poisson_from_uniform(self.uniform(decision, step, ids), lam_of_everyone[ids],
-                                                    none_of_everyone[ids])
-        return self._compiled.poisson_own(_as_ids(ids), self._salt(decision, step), lam_of_everyone,
-                                          none_of_everyone)
+            counts = draws_numpy.poisson_from_uniform(self.uniform(decision, step, ids), lam_of_everyone[ids],
+                                                      none_of_everyone[ids])
+            some = np.flatnonzero(counts)
+            return np.asarray(ids)[some], counts[some]
+        return self._compiled.poisson_own_nonzero(_as_ids(ids), self._salt(decision, step), lam_of_everyone,
+                                                  none_of_everyone)
 
     def choice(self, decision: str, step: int, ids: np.ndarray, n: int) -> np.ndarray:
         """A whole number in [0, n) per id."""

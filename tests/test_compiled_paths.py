@@ -49,11 +49,12 @@ def test_poisson_counts_agree(seed, step, ids, scale):
     assert np.array_equal(compiled.poisson("gp", step, ids, lam), plain.poisson("gp", step, ids, lam))
     everyone = scale * (1 + np.cos(np.arange(5000)))
     own = ids % 5000
-    assert np.array_equal(compiled.poisson_own("gp", step, own, everyone, np.exp(-everyone)),
-                          plain.poisson_own("gp", step, own, everyone, np.exp(-everyone)))
-    # Looking the means up by id gives what passing them in does.
-    assert np.array_equal(compiled.poisson_own("gp", step, own, everyone, np.exp(-everyone)),
-                          plain.poisson("gp", step, own, everyone[own]))
+    kept, counts = compiled.poisson_own_nonzero("gp", step, own, everyone, np.exp(-everyone))
+    plain_kept, plain_counts = plain.poisson_own_nonzero("gp", step, own, everyone, np.exp(-everyone))
+    assert np.array_equal(kept, plain_kept) and np.array_equal(counts, plain_counts)
+    # Looking the means up by id gives what passing them in does, zeros left out.
+    passed_in = plain.poisson("gp", step, own, everyone[own])
+    assert np.array_equal(kept, own[passed_in > 0]) and np.array_equal(counts, passed_in[passed_in > 0])
 
 
 def test_a_run_is_the_same_with_either_path(monkeypatch):
@@ -106,12 +107,14 @@ def test_small_runs_skip_the_compiler_start_up_in_a_fresh_process():
 
 
 def test_the_compiled_passes_are_their_numpy_twins(monkeypatch):
-    """passes_compiled.crisis_rate and .headcount against crisis.crisis_rate and
-    headcount.headcount_numpy, mid-run, where every modifier and every count is non-zero."""
+    """passes_compiled's crisis_rate, headcount and practice_demand against crisis.crisis_rate,
+    headcount.headcount_numpy and np.bincount, mid-run, where every modifier, every count and
+    every practice's demand is non-zero."""
     from model.api import build_model
     from model.crisis import crisis_rate
     from model.headcount import headcount, headcount_numpy
     from model.needs import unmet_need
+    from model.primary_care import practice_demand
     monkeypatch.setenv("CAREPATH_DRAWS", "compiled")
     m = build_model("integrated", patients=3000, seed=4, years=1)
     m.run_for(30)
@@ -120,7 +123,9 @@ def test_the_compiled_passes_are_their_numpy_twins(monkeypatch):
     assert (m.week_start - pop.view("last_discharge_day")[ids] <= m.config.area.hospital.readmission_window_days).any()
     assert unmet_need(m)[ids].any() and pop.view("coordinator")[ids].any()
     compiled_rate, compiled_counts = crisis_rate(m, ids), headcount(m)
-    assert all(count > 0 for count in compiled_counts)
+    compiled_demand = practice_demand(m, ids)
+    assert all(count > 0 for count in compiled_counts) and (compiled_demand > 0).all()
     m.streams._compiled = None
     assert np.array_equal(compiled_rate, crisis_rate(m, ids))
+    assert np.array_equal(compiled_demand, practice_demand(m, ids))
     assert compiled_counts == headcount(m) == headcount_numpy(m)
