@@ -63,6 +63,12 @@ _FIELDS = ("person_id", "day", "event", "organisation", "payer", "cost", "purpos
 _DTYPES = (np.int64, np.int32, np.int8, np.int8, np.int8, np.float64, np.int8, bool, np.int32)
 
 
+def _column(value, dtype, n: int) -> np.ndarray:
+    """One field of a batch: the values given, or one value repeated for all n events."""
+    column = np.asarray(value, dtype=dtype)
+    return np.full(n, column, dtype=dtype) if column.ndim == 0 else column
+
+
 class EventLog:
     """Columns of events, appended a batch at a time; cheap to leave on."""
 
@@ -80,8 +86,7 @@ class EventLog:
         if n == 0:
             return
         values = (ids, day, event, organisation, payer, cost, purpose, duplicate, episode)
-        self._chunks.append(tuple(np.broadcast_to(np.asarray(v, dtype=t), n).copy() if np.ndim(v) == 0
-                                  else np.asarray(v, dtype=t) for v, t in zip(values, _DTYPES)))
+        self._chunks.append(tuple(_column(v, t, n) for v, t in zip(values, _DTYPES)))
 
     def since(self, mark: int) -> tuple[dict[str, np.ndarray], int]:
         """Raw columns of the events recorded after `mark` (0 at first), and the new mark.
