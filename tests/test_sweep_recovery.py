@@ -65,6 +65,7 @@ def test_truncated_and_empty_parts_are_rerun_on_resume(finished, tmp_path, capsy
     assert main(["report", str(damaged)]) == 0
 
 
+@pytest.mark.slow
 def test_a_sweep_killed_before_its_manifest_can_be_started_again(tmp_path):
     path = experiment(tmp_path)
     folder = tmp_path / "started"
