@@ -18,11 +18,12 @@ distributed = pytest.importorskip("distributed")
 @pytest.fixture(scope="module")
 def local_reference(tmp_path_factory):
     """Six paired runs swept once by two local processes: what both Dask sweeps must equal.
-    A run is two 1,000-person, 2-year model runs (about 1.5 s of CPU together), long enough
-    that a worker killed when the first part lands still holds runs in flight."""
+    A run is two 1,000-person, 1-year model runs, about 0.9 s of CPU together (more under
+    load), and the worker-lost test kills a worker within 50 ms of the first part landing: with
+    five runs still to do, both workers then hold one, so the killed worker dies mid-run."""
     folder = tmp_path_factory.mktemp("local")
     path = write_experiment(folder, design={"method": "latin", "samples": 6, "seed": 9}, replications=1,
-                            patients=1000, years=2)
+                            patients=1000, years=1)
     report = run_sweep(path, folder / "out", workers=2, progress=False)
     assert report.complete and report.ran == 6
     return path, folder / "out"
