@@ -17,6 +17,7 @@ def council_in_year(overrides, year):
     return m, m.councils[0]
 
 
+@pytest.mark.slow
 def test_a_cut_buys_less_capacity_in_proportion_to_the_money_lost():
     _, whole = council_in_year({}, 4)
     m, cut = council_in_year(CUT, 4)
@@ -28,6 +29,7 @@ def test_a_cut_buys_less_capacity_in_proportion_to_the_money_lost():
     assert cut.care_home_places == pytest.approx(whole.care_home_places)  # a market, not bought capacity
 
 
+@pytest.mark.slow
 def test_pooling_adds_nhs_money_that_buys_capacity_and_is_charged_to_the_nhs():
     pooled = {**CUT, "arrangement.pooled_budget.share": 1.0, "arrangement.pooled_budget.nhs_contribution": 0.2}
     _, cut = council_in_year(CUT, 4)

@@ -30,9 +30,10 @@ LAST_LINKS = ("area.capacity.home_care_hours_per_1000_per_week", "area.capacity.
 
 
 def pooled(small_run, parameter, factor):
-    """Totals summed over the paired seeds with the capacity scaled by `factor`."""
-    value = registry()[parameter].default * factor
-    runs = [small_run("siloed", patients=PEOPLE, years=YEARS, seed=s, overrides={parameter: value}).totals
+    """Totals summed over the paired seeds with the capacity scaled by `factor`. At factor 1 the
+    capacity is its default, so those runs are the plain defaults, made once for every parameter."""
+    overrides = None if factor == 1.0 else {parameter: registry()[parameter].default * factor}
+    runs = [small_run("siloed", patients=PEOPLE, years=YEARS, seed=s, overrides=overrides).totals
             for s in SEEDS]
     return {k: sum(r[k] for r in runs) for k in runs[0].index}
 

@@ -22,6 +22,7 @@ def comparison():
     return compare("siloed", "integrated", replications=6, workers=1, **SMALL)
 
 
+@pytest.mark.slow
 def test_runs_table_has_one_row_per_arm_replication_and_year(comparison):
     runs = comparison.runs
     assert list(runs.columns[:5]) == ["arm", "scenario", "replication", "seed", "year"]
@@ -34,6 +35,7 @@ def test_runs_table_has_one_row_per_arm_replication_and_year(comparison):
         assert (rows["seed"] == rows["replication"]).all() and sorted(rows["seed"].unique()) == [1, 2, 3, 4, 5, 6]
 
 
+@pytest.mark.slow
 def test_summary_is_the_paired_t_interval_of_the_runs(comparison):
     runs, summary = comparison.runs, comparison.summary
     assert list(summary.columns[:10]) == ["metric", "period", "mean_a", "mean_b", "diff", "ci_low", "ci_high",
@@ -57,6 +59,7 @@ def test_summary_is_the_paired_t_interval_of_the_runs(comparison):
     assert set(people["period"]) == {"total", "2"}
 
 
+@pytest.mark.slow
 def test_paired_interval_is_narrower_than_unpaired_on_the_same_runs(comparison):
     runs = comparison.runs
     totals = runs.groupby(["arm", "replication"])[["cost_total", "emergency_admissions", "bed_days"]].sum()
@@ -79,6 +82,7 @@ def test_same_results_with_one_or_two_workers(comparison):
     pd.testing.assert_frame_equal(comparison.summary, two.summary)
 
 
+@pytest.mark.slow
 def test_meta_records_everything_needed_to_reproduce(comparison):
     meta = comparison.meta
     assert meta["scenarios"] == {"A": "siloed", "B": "integrated"}
@@ -91,6 +95,7 @@ def test_meta_records_everything_needed_to_reproduce(comparison):
     assert isinstance(meta["code_version"], str) and meta["code_version"]
 
 
+@pytest.mark.slow
 def test_save_and_load_round_trip(comparison, tmp_path):
     comparison.save(tmp_path / "c")
     assert sorted(p.name for p in (tmp_path / "c").iterdir()) == [".carepath-output", "meta.json", "runs.parquet", "summary.parquet"]
@@ -100,6 +105,7 @@ def test_save_and_load_round_trip(comparison, tmp_path):
     assert again.meta == json.loads(json.dumps(comparison.meta, default=str))
 
 
+@pytest.mark.slow
 def test_json_is_strict_and_complete(comparison):
     data = comparison.to_json()
     text = json.dumps(data, allow_nan=False)  # NaN would not be valid JSON

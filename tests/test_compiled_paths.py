@@ -6,6 +6,7 @@ existed. Hypothesis varies seeds, steps, decisions, ids (whole populations 0..n-
 take numpy's cached path, and scattered ids), probabilities and Poisson means.
 """
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -57,6 +58,7 @@ def test_poisson_counts_agree(seed, step, ids, scale):
     assert np.array_equal(kept, own[passed_in > 0]) and np.array_equal(counts, passed_in[passed_in > 0])
 
 
+@pytest.mark.slow
 def test_a_run_is_the_same_with_either_path(monkeypatch):
     monkeypatch.setenv("CAREPATH_DRAWS", "compiled")
     compiled = run("integrated", patients=600, years=2, seed=5, event_log=True)
@@ -86,6 +88,7 @@ def test_a_model_copies_and_pickles_on_either_path(monkeypatch):
             assert np.array_equal(twin.uniform("x", 1, np.arange(50)), streams.uniform("x", 1, np.arange(50)))
 
 
+@pytest.mark.slow
 def test_small_runs_skip_the_compiler_start_up_in_a_fresh_process():
     """Auto: the first small runs in a process that has not loaded the kernels stay in numpy
     (so a one-off 1,000-person run does not pay numba's start-up); a big run loads them, and

@@ -1,9 +1,11 @@
 """Costs add up across payers and categories, and follow their unit costs."""
 import numpy as np
+import pytest
 
 from model.costs import CATEGORIES, PAYER_NAMES
 
 
+@pytest.mark.slow
 def test_costs_add_up_across_payers_and_categories(small_run):
     by_year = small_run("integrated", patients=2000, years=3).by_year
     payers = by_year["cost_nhs"] + by_year["cost_council"] + by_year["cost_self_funded"]

@@ -13,6 +13,7 @@ from carepath_cli import main
 from test_sweep import write_experiment
 
 
+@pytest.mark.slow
 def test_run_and_compare_write_csv_with_the_same_numbers_as_parquet(tmp_path, capsys):
     from analysis.load import kind_of, load_run
     from experiments.compare import load_comparison
@@ -47,6 +48,7 @@ def test_sweep_format_csv_adds_runs_and_design_csv(tmp_path, capsys):
     assert len(pd.read_csv(tmp_path / "s" / "design.csv")) == 2
 
 
+@pytest.mark.slow
 def test_json_output_into_a_closed_pipe_ends_quietly():
     """`carepath run --json | head`: the reader has gone before we write; no traceback."""
     read_end, write_end = os.pipe()

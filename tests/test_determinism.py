@@ -7,6 +7,7 @@ from model.levers import RAMPED_LEVERS
 from model.tally import METRICS
 
 
+@pytest.mark.slow
 def test_same_seed_same_numbers_different_seed_different(small_run):
     a = small_run("integrated", patients=1500, years=2, seed=9).by_year
     from model.api import run
@@ -24,12 +25,14 @@ def lever_off_overrides():
     return off
 
 
+@pytest.mark.slow
 def test_integrated_with_every_lever_off_is_the_siloed_run_exactly(small_run):
     siloed = small_run("siloed", patients=2000, years=2, seed=3).by_year
     switched_off = small_run("integrated", patients=2000, years=2, seed=3, overrides=lever_off_overrides()).by_year
     pd.testing.assert_frame_equal(siloed, switched_off)
 
 
+@pytest.mark.slow
 def test_both_arms_face_the_same_people_and_the_same_first_crises(small_run):
     siloed = small_run("siloed", patients=1500, years=1, seed=5, event_log=True).events
     integrated = small_run("integrated", patients=1500, years=1, seed=5, event_log=True).events

@@ -1,9 +1,11 @@
 """The per-person event log: it reconciles with the counts, and duplicates can be audited from it."""
 import numpy as np
+import pytest
 
 WINDOW = 28
 
 
+@pytest.mark.slow
 def test_event_log_reconciles_with_the_tallies(small_run):
     result = small_run("siloed", patients=2000, years=2, seed=2, event_log=True)
     events, t = result.events, result.totals
@@ -31,6 +33,7 @@ def audit_duplicates(visits):
     return np.array(flags)
 
 
+@pytest.mark.slow
 def test_duplicates_audited_from_the_log_match_the_model(small_run):
     events = small_run("siloed", patients=2000, years=2, seed=2, event_log=True).events
     visits = events[events.event == "assessment_visit"].copy()

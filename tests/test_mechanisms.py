@@ -23,6 +23,7 @@ def test_no_crises_means_no_admissions_or_hospital_days(small_run):
     assert t["gp_consultations"] > 0  # the rest of the world goes on
 
 
+@pytest.mark.slow
 def test_integration_removes_the_duplicate_assessments_siloed_care_makes(small_run):
     siloed = small_run("siloed", patients=3000, years=2).totals
     joined = small_run("siloed", patients=3000, years=2, overrides=FULL_ASSESSMENT_INTEGRATION).totals
@@ -32,6 +33,7 @@ def test_integration_removes_the_duplicate_assessments_siloed_care_makes(small_r
     assert joined["assessments_joint"] > 0
 
 
+@pytest.mark.slow
 def test_a_wider_duplicate_window_finds_at_least_as_many_duplicates(small_run):
     narrow = small_run("siloed", patients=3000, years=2, overrides={"area.assessment.duplicate_window_days": 7}).totals
     wide = small_run("siloed", patients=3000, years=2).totals
@@ -54,6 +56,7 @@ def test_case_management_moves_admissions_only_as_far_as_its_relative_risk_says(
     assert (neutral - low) / neutral < 0.03 and (high - neutral) / neutral < 0.02
 
 
+@pytest.mark.slow
 def test_rapid_response_is_a_team_that_meets_only_as_many_crises_as_it_has_staff_for(small_run):
     def run_with(per_1000):
         return small_run("siloed", patients=3000, years=2, overrides={
@@ -72,6 +75,7 @@ def test_rapid_response_is_a_team_that_meets_only_as_many_crises_as_it_has_staff
     assert 0 < admissions_cut < 0.5 * ae_cut
 
 
+@pytest.mark.slow
 def test_discharge_to_assess_cuts_delayed_days_when_reablement_capacity_comes_with_it(small_run):
     off = small_run("siloed", patients=3000, years=2).totals
     on = small_run("siloed", patients=3000, years=2, overrides={
@@ -83,6 +87,7 @@ def test_discharge_to_assess_cuts_delayed_days_when_reablement_capacity_comes_wi
     assert starved["delayed_bed_days_social_care"] > on["delayed_bed_days_social_care"]
 
 
+@pytest.mark.slow
 def test_a_full_hospital_shortens_clinical_stays(small_run):
     roomy = small_run("siloed", patients=3000, years=2, overrides={"area.capacity.beds_per_1000": 20.0}).totals
     tight = small_run("siloed", patients=3000, years=2, overrides={"area.capacity.beds_per_1000": 1.5}).totals
@@ -93,6 +98,7 @@ def test_a_full_hospital_shortens_clinical_stays(small_run):
     assert abs(per_stay(no_response) / per_stay(roomy) - 1) < 0.03
 
 
+@pytest.mark.slow
 def test_fewer_beds_mean_more_people_sent_home_from_a_and_e_and_more_days_over_capacity(small_run):
     roomy = small_run("siloed", patients=3000, years=2, overrides={"area.capacity.beds_per_1000": 20.0}).totals
     tight = small_run("siloed", patients=3000, years=2, overrides={"area.capacity.beds_per_1000": 1.5}).totals
@@ -102,6 +108,7 @@ def test_fewer_beds_mean_more_people_sent_home_from_a_and_e_and_more_days_over_c
     assert tight["bed_days"] / tight["bed_capacity_days"] > 1.0 > 0.2 > roomy["bed_days"] / roomy["bed_capacity_days"]
 
 
+@pytest.mark.slow
 def test_without_an_admission_response_a_full_hospital_still_admits_everyone_it_would(small_run):
     """Beds then only measure the overflow: the same admissions as with unlimited beds."""
     no_response = {"area.hospital.admission_cut_per_occupancy": 0.0, "area.hospital.stay_cut_per_occupancy": 0.0}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 SESSION = """
 from IPython.core.interactiveshell import InteractiveShell
 shell = InteractiveShell.instance()
@@ -16,6 +18,7 @@ print(sorted(plain), sorted(shown), shown["image/png"][:4] == b"\\x89PNG")
 """
 
 
+@pytest.mark.slow
 def test_a_figure_is_a_cells_picture_once_carepath_is_imported():
     done = subprocess.run([sys.executable, "-c", SESSION], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -1,6 +1,7 @@
 """Risk belongs to the person: care-home residents are admitted and die more often because of
 who they are, and nothing multiplies a risk by where someone happens to live."""
 import numpy as np
+import pytest
 
 from model.api import build_model
 from model.population import Package, Place
@@ -37,6 +38,7 @@ def test_care_home_residents_are_as_old_frail_and_short_lived_as_real_ones():
     assert pop.frailty[residents].mean() > pop.frailty[others].mean() + 1
 
 
+@pytest.mark.slow
 def test_integration_changes_no_ones_death_when_no_mechanism_acts_on_death(small_run):
     """No evaluation found integration changing mortality (Stokes et al. 2015; ICP evaluation
     2012). Deaths here depend only on the person, so with the same people and chances the
@@ -49,6 +51,7 @@ def test_integration_changes_no_ones_death_when_no_mechanism_acts_on_death(small
         assert siloed["deaths_in_hospital"] > 0.3 * siloed["deaths"]
 
 
+@pytest.mark.slow
 def test_a_higher_risk_of_dying_in_hospital_at_the_end_of_life_moves_deaths_into_hospital(small_run):
     low = small_run("siloed", patients=2000, years=2, overrides={"area.mortality.end_of_life_admission_share": 0.1}).totals
     high = small_run("siloed", patients=2000, years=2, overrides={"area.mortality.end_of_life_admission_share": 0.7}).totals

@@ -40,6 +40,7 @@ def labelled(ax) -> bool:
     return bool(ax.get_xlabel() or ax.get_xticklabels()) and bool(ax.get_ylabel() or ax.get_yticklabels())
 
 
+@pytest.mark.slow
 def test_time_series_shows_each_arms_mean_inside_its_band(comparison):
     fig = plots.time_series(comparison, "emergency_admissions")
     ax = fig.axes[0]
@@ -55,6 +56,7 @@ def test_time_series_shows_each_arms_mean_inside_its_band(comparison):
     assert "per year" in ax.get_ylabel() and ax.get_xlabel() == "Simulated year"
 
 
+@pytest.mark.slow
 def test_cumulative_difference_ends_at_the_summarys_total_interval(comparison):
     for metric in ("emergency_admissions", "cost_total"):
         diff = cumulative_difference(comparison.runs, metric).iloc[-1]
@@ -69,6 +71,7 @@ def test_cumulative_difference_ends_at_the_summarys_total_interval(comparison):
     assert "Fully integrated" in ax.get_ylabel() and "Siloed baseline" in ax.get_ylabel()  # the scenarios' labels
 
 
+@pytest.mark.slow
 def test_cost_by_payer_stacks_to_each_payers_mean_cost(comparison):
     fig = plots.cost_by_payer(comparison)
     keep(fig, "cost_by_payer")
@@ -83,6 +86,7 @@ def test_cost_by_payer_stacks_to_each_payers_mean_cost(comparison):
     assert fig.legends and "Category" in fig.legends[0].get_title().get_text()
 
 
+@pytest.mark.slow
 def test_cost_difference_shows_each_payers_change_and_interval(comparison):
     fig = plots.cost_difference(comparison)
     keep(fig, "cost_difference")
@@ -96,6 +100,7 @@ def test_cost_difference_shows_each_payers_change_and_interval(comparison):
     assert widths == pytest.approx(sorted(changes["mean"]), abs=1e-6)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("draw, parts, total", [
     (plots.duplicate_visits, ("duplicate_ot_visits", "duplicate_needs_assessments"), "duplicate_visits"),
     (plots.delayed_bed_days, ("delayed_bed_days_nhs", "delayed_bed_days_social_care"), "delayed_bed_days"),
@@ -114,6 +119,7 @@ def test_breakdowns_show_whole_run_means_by_type(comparison, draw, parts, total)
     assert all(labelled(ax) for ax in fig.axes)
 
 
+@pytest.mark.slow
 def test_grids_label_every_panel_and_state_the_band(comparison):
     for name, draw in (("time_series_grid", plots.time_series_grid),
                        ("cumulative_difference_grid", plots.cumulative_difference_grid)):
@@ -132,6 +138,7 @@ def test_t_interval_matches_a_hand_computation():
     assert np.isnan(t_interval([5.0])["half_width"])
 
 
+@pytest.mark.slow
 def test_tidy_gives_one_row_per_number(comparison):
     long = tidy(comparison.runs, ["emergency_admissions", "cost_total"])
     assert set(long.columns) >= {"arm", "replication", "year", "metric", "value"}

@@ -61,6 +61,7 @@ def test_scenario_loads_with_a_description_and_sources(name):
     assert not any("http" in s for s in scenario.sources), "sources are plain citations, no URLs"
 
 
+@pytest.mark.slow
 def test_carepath_scenarios_lists_them_all_with_their_one_liner():
     result = carepath("scenarios")
     assert result.returncode == 0, result.stderr

@@ -63,13 +63,21 @@ def test_sobol_indices_match_the_exact_linear_answer(sobol_sweep):
         assert indices.loc[parameter, "ST"] == pytest.approx(share, abs=0.08), parameter
 
 
+@pytest.fixture(scope="module")
+def morris_sweep(tmp_path_factory):
+    """The linear case on a Morris design, swept once: read by the mu* test, and copied (then
+    marked unfinished) by the refusal test."""
+    folder = tmp_path_factory.mktemp("morris")
+    path = write_experiment(folder, design={"method": "morris", "samples": 3, "seed": 1}, **LINEAR)
+    assert run_sweep(path, folder / "out", workers=1, progress=False).complete
+    return folder / "out"
+
+
 @pytest.mark.slow
-def test_morris_mu_star_is_slope_times_range(tmp_path):
-    path = write_experiment(tmp_path, design={"method": "morris", "samples": 3, "seed": 1}, **LINEAR)
-    assert run_sweep(path, tmp_path / "out", workers=1, progress=False).complete
-    runs = pd.read_parquet(tmp_path / "out" / "runs.parquet")
+def test_morris_mu_star_is_slope_times_range(morris_sweep):
+    runs = pd.read_parquet(morris_sweep / "runs.parquet")
     slope = linear_coefficients(runs)
-    indices = analyse(tmp_path / "out").set_index("parameter")
+    indices = analyse(morris_sweep).set_index("parameter")
     for parameter, rng in COSTS.items():
         expected = slope[parameter] * (rng["high"] - rng["low"])
         assert indices.loc[parameter, "mu_star"] == pytest.approx(expected, rel=1e-6, abs=1e-6), parameter
@@ -100,7 +108,9 @@ def test_paired_sweeps_analyse_the_effect_b_minus_a(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_sensitivity_refuses_the_wrong_design_or_an_unfinished_sweep(tmp_path, capsys):
+def test_sensitivity_refuses_the_wrong_design_or_an_unfinished_sweep(morris_sweep, tmp_path, capsys):
+    import shutil
+
     from carepath_cli import main
 
     path = write_experiment(tmp_path, years=1, patients=300, replications=1)  # a latin design
@@ -109,13 +119,12 @@ def test_sensitivity_refuses_the_wrong_design_or_an_unfinished_sweep(tmp_path, c
         analyse(tmp_path / "latin", method="sobol")
     with pytest.raises(ExperimentError, match="--method delta: needs at least 10 design points, this sweep has 3"):
         analyse(tmp_path / "latin")  # a Latin-hypercube sweep defaults to the design-free delta measure
-    morris = write_experiment(tmp_path, "m.yaml", design={"method": "morris", "samples": 2, "seed": 1}, **LINEAR)
-    run_sweep(morris, tmp_path / "part", workers=1, progress=False)
+    shutil.copytree(morris_sweep, tmp_path / "part")
     manifest = json.loads((tmp_path / "part" / "manifest.json").read_text())
     manifest.update(status="incomplete", completed=3)
     (tmp_path / "part" / "manifest.json").write_text(json.dumps(manifest))
     assert main(["sensitivity", str(tmp_path / "part")]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "the sweep is not complete (3 of 8 runs)" in err
+    assert err.count("\n") == 1 and "the sweep is not complete (3 of 12 runs)" in err
     assert main(["sensitivity", str(tmp_path / "nowhere")]) == 2
     assert "not a sweep folder" in capsys.readouterr().err

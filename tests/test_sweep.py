@@ -175,10 +175,13 @@ def test_a_failed_run_does_not_stop_the_others(reference, tmp_path):
 
 @pytest.mark.slow
 def test_resume_after_the_sweep_process_is_killed(reference, tmp_path):
+    """Kill the reference experiment's sweep after three of its six runs; resumed through the
+    command line, as a user would, it ends byte for byte as the uninterrupted reference.
+    Three runs are still to do at the kill, each two 400-person, 2-year model runs (over a
+    second each), so the sweep cannot finish between the third part and the kill."""
     path, out = reference
-    slow = write_experiment(tmp_path, "slow.yaml", patients=600, design={"method": "latin", "samples": 5, "seed": 5})
     folder = tmp_path / "killed"
-    proc = subprocess.Popen([CARE_PATH, "sweep", str(slow), "--out", str(folder), "--workers", "1", "--no-progress"],
+    proc = subprocess.Popen([CARE_PATH, "sweep", str(path), "--out", str(folder), "--workers", "1", "--no-progress"],
                             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.time() + 60
     try:
@@ -196,19 +199,16 @@ def test_resume_after_the_sweep_process_is_killed(reference, tmp_path):
         except ProcessLookupError:
             pass
     done_before = len(list((folder / "parts").glob("run-*.parquet")))
-    assert 3 <= done_before < 10
+    assert 3 <= done_before < 6
     assert not (folder / "runs.parquet").exists()
 
-    # resume and a fresh sweep both through the command line, as a user would
-    resumed = carepath("sweep", str(slow), "--out", str(folder), "--workers", "2")
+    resumed = carepath("sweep", str(path), "--out", str(folder), "--workers", "2")
     assert resumed.returncode == 0, resumed.stderr
-    assert f"{10 - done_before} runs in" in resumed.stdout and "10 of 10 complete" in resumed.stdout
+    assert f"{6 - done_before} runs in" in resumed.stdout and "6 of 6 complete" in resumed.stdout
     assert not list(folder.rglob(".*.tmp"))
-    fresh = carepath("sweep", str(slow), "--out", str(tmp_path / "fresh"), "--workers", "1", "--no-progress")
-    assert fresh.returncode == 0, fresh.stderr
-    same_files(tmp_path / "fresh", folder)
+    same_files(out, folder)
     runs = pd.read_parquet(folder / "runs.parquet")
-    assert runs.groupby("run_id").size().eq(4).all() and runs["run_id"].nunique() == 10
+    assert runs.groupby("run_id").size().eq(4).all() and runs["run_id"].nunique() == 6
 
 
 @pytest.mark.slow

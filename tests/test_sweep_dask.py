@@ -2,6 +2,8 @@
 gives exactly the local results; an unreachable scheduler is a one-line error."""
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 pytestmark = pytest.mark.slow  # starts local Dask clusters
@@ -14,19 +16,31 @@ distributed = pytest.importorskip("distributed")
 
 
 @pytest.fixture(scope="module")
+def local_reference(tmp_path_factory):
+    """Six paired runs swept once by two local processes: what both Dask sweeps must equal.
+    A run is two 1,000-person, 1-year model runs, about 0.9 s of CPU together (more under
+    load), and the worker-lost test kills a worker within 50 ms of the first part landing: with
+    five runs still to do, both workers then hold one, so the killed worker dies mid-run."""
+    folder = tmp_path_factory.mktemp("local")
+    path = write_experiment(folder, design={"method": "latin", "samples": 6, "seed": 9}, replications=1,
+                            patients=1000, years=1)
+    report = run_sweep(path, folder / "out", workers=2, progress=False)
+    assert report.complete and report.ran == 6
+    return path, folder / "out"
+
+
+@pytest.fixture(scope="module")
 def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None, silence_logs=40) as local:
         yield local
 
 
-def test_dask_and_local_sweeps_are_identical(cluster, tmp_path):
-    path = write_experiment(tmp_path, design={"method": "morris", "samples": 2, "seed": 3}, replications=1)
-    local = run_sweep(path, tmp_path / "local", workers=2, progress=False)
-    assert local.complete and local.ran == 8
+def test_dask_and_local_sweeps_are_identical(cluster, local_reference, tmp_path):
+    path, local = local_reference
     on_dask = run_sweep(path, tmp_path / "dask", scheduler=cluster.scheduler_address, progress=False)
-    assert on_dask.complete and on_dask.ran == 8 and on_dask.backend.startswith("Dask cluster")
-    same_files(tmp_path / "local", tmp_path / "dask")
+    assert on_dask.complete and on_dask.ran == 6 and on_dask.backend.startswith("Dask cluster")
+    same_files(local, tmp_path / "dask")
 
 
 def test_cli_sweep_on_a_scheduler_resumes_a_local_sweep(cluster, tmp_path):
@@ -36,8 +50,7 @@ def test_cli_sweep_on_a_scheduler_resumes_a_local_sweep(cluster, tmp_path):
     path = write_experiment(tmp_path, replications=1, patients=300, years=1)
     reference = run_sweep(path, tmp_path / "ref", workers=1, progress=False)
     assert reference.complete
-    partial = tmp_path / "mixed"
-    run_sweep(path, partial, workers=1, progress=False)
+    partial = shutil.copytree(tmp_path / "ref", tmp_path / "mixed")  # the same local sweep, then half undone
     for run_id in (0, 2):
         SweepStore(partial).part_path(run_id).unlink()
     (partial / "runs.parquet").unlink()
@@ -54,7 +67,7 @@ def test_an_unreachable_scheduler_is_a_clear_error():
         DaskBackend("tcp://127.0.0.1:9", timeout=1)
 
 
-def test_a_worker_lost_mid_sweep_loses_no_run(tmp_path):
+def test_a_worker_lost_mid_sweep_loses_no_run(local_reference, tmp_path):
     """Kill one of two worker processes while runs are in flight: the scheduler reruns its
     tasks on the other (or on the worker its nanny restarts), and the sweep still ends with
     exactly one result per run, identical to a local sweep."""
@@ -63,10 +76,7 @@ def test_a_worker_lost_mid_sweep_loses_no_run(tmp_path):
     import threading
     import time
 
-    path = write_experiment(tmp_path, design={"method": "latin", "samples": 6, "seed": 9}, replications=1,
-                            patients=3000, years=3)
-    reference = run_sweep(path, tmp_path / "local", workers=2, progress=False)
-    assert reference.complete and reference.ran == 6
+    path, local = local_reference
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=":0", silence_logs=50) as cluster, \
             distributed.Client(cluster, set_as_default=False) as client:
@@ -88,4 +98,4 @@ def test_a_worker_lost_mid_sweep_loses_no_run(tmp_path):
     assert done_when_killed < 6 and victim not in pids_after
     report = outcome["report"]
     assert report.complete and report.failures == []
-    same_files(tmp_path / "local", tmp_path / "dask")
+    same_files(local, tmp_path / "dask")

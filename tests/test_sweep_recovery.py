@@ -65,6 +65,7 @@ def test_truncated_and_empty_parts_are_rerun_on_resume(finished, tmp_path, capsy
     assert main(["report", str(damaged)]) == 0
 
 
+@pytest.mark.slow
 def test_a_sweep_killed_before_its_manifest_can_be_started_again(tmp_path):
     path = experiment(tmp_path)
     folder = tmp_path / "started"
@@ -76,9 +77,15 @@ def test_a_sweep_killed_before_its_manifest_can_be_started_again(tmp_path):
     assert report.complete and json.loads((folder / "manifest.json").read_text())["status"] == "complete"
 
 
-def test_an_unreachable_scheduler_leaves_nothing_behind(tmp_path, capsys):
-    from carepath_cli import main
+def test_an_unreachable_scheduler_leaves_nothing_behind(tmp_path, capsys, monkeypatch):
+    from functools import partial
 
+    from carepath_cli import main
+    from experiments import backends
+
+    # Give up connecting after 1 s rather than the default 10 s: nothing listens on port 9, so
+    # the refusal is the same, only sooner.
+    monkeypatch.setattr(backends, "DaskBackend", partial(backends.DaskBackend, timeout=1))
     path = experiment(tmp_path)
     assert main(["sweep", str(path), "--out", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9"]) == 2
     err = capsys.readouterr().err.strip()

@@ -4,6 +4,7 @@ exactly, and a stored row that does not match is reported with exit status 1."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from carepath_cli import main
 from experiments.store import SweepStore
@@ -11,6 +12,7 @@ from experiments.sweep import rerun, run_sweep
 from test_sweep import write_experiment
 
 
+@pytest.mark.slow
 def test_a_rerun_reproduces_a_paired_run_and_catches_a_changed_row(tmp_path, capsys):
     path = write_experiment(tmp_path, years=1, patients=200, replications=2,
                             design={"method": "latin", "samples": 2, "seed": 5})

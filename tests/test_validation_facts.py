@@ -31,6 +31,12 @@ def integrated():
     return arm("integrated")
 
 
+@pytest.fixture(scope="module")
+def squeezed():
+    """The austerity arm, made once for the two tests that compare against it."""
+    return arm("austerity_siloed")
+
+
 def per_year(runs, column):
     return np.array([r[column].to_numpy() for r in runs])
 
@@ -125,11 +131,10 @@ def test_self_funders_stay_largely_outside_integrated_pathways(siloed, integrate
     assert a > 0 and abs(b - a) / a < 0.15
 
 
-def test_a_squeezed_council_budget_raises_nhs_costs(siloed):
+def test_a_squeezed_council_budget_raises_nhs_costs(siloed, squeezed):
     """Austerity (a 28% cut over four years) leaves councils fewer assessors, reablement
     places and home-care hours and tighter eligibility: delays and crises rise, and the
     NHS pays (paired, all four seeds' costs)."""
-    squeezed = arm("austerity_siloed")
     total = lambda runs, c: per_year(runs, c).sum(axis=1)  # noqa: E731
     assert paired_ci(total(siloed, "cost_nhs"), total(squeezed, "cost_nhs"))[0] > 0
     assert paired_ci(total(siloed, "delayed_bed_days_social_care"),
@@ -137,10 +142,10 @@ def test_a_squeezed_council_budget_raises_nhs_costs(siloed):
     assert paired_ci(total(siloed, "unmet_need_days"), total(squeezed, "unmet_need_days"))[0] > 0
 
 
-def test_pooling_under_austerity_moves_money_to_the_nhs_and_meets_more_need(siloed):
+def test_pooling_under_austerity_moves_money_to_the_nhs_and_meets_more_need(siloed, squeezed):
     """A pooled budget does not cancel the cut: the NHS pays in (counted in its costs), the
     money buys capacity and eases eligibility, and fewer needs go unmet."""
-    squeezed, pooled = arm("austerity_siloed"), arm("austerity_pooled")
+    pooled = arm("austerity_pooled")
     total = lambda runs, c: per_year(runs, c).sum(axis=1)  # noqa: E731
     transfer = total(pooled, "cost_pooled_budget_transfer__nhs")
     assert (transfer > 0).all()
