@@ -30,6 +30,11 @@ fi
 .venv/bin/python -c "import model, mesa, pydantic, SALib, dask.distributed" \
     || { echo "install: the environment did not import cleanly" >&2; exit 1; }
 
+# Compile the model's numba kernels once now (they are cached beside the code in model/__pycache__),
+# so the first runs, tests and sweep workers load them instead of each compiling them (docs/performance.md).
+CAREPATH_DRAWS=compiled .venv/bin/python -c "from model.api import run; run('integrated', patients=300, years=1, seed=1)" \
+    || { echo "install: the model did not run with its compiled kernels" >&2; exit 1; }
+
 # Front-end assets for the offline workshop app (see scripts/install_offline_assets.sh).
 if [ -f scripts/install_offline_assets.sh ]; then
     bash scripts/install_offline_assets.sh
