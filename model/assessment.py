@@ -25,7 +25,7 @@ from model.costs import Payer
 from model.eventlog import Event, Organisation, Purpose
 from model.means_test import charge_council
 from model.needs import Stage, has_open_need, set_stage
-from model.population import Place
+from model.population import Place, per_person
 from model.queues import tally_waits, waiting_at
 from model.timing import whole_days
 
@@ -56,7 +56,7 @@ def visit(m, ids, day, purpose: Purpose, org: Organisation, payer: Payer, unit_c
     already = m.visits.served_elsewhere(ids, purpose, org, m.pop.episode[ids])
     repeats = m.streams.bernoulli(decision, m.week, ids, repeat_probability(m, ids))
     go = ~already | repeats
-    ids, day = ids[go], np.broadcast_to(np.asarray(day), go.shape)[go]
+    ids, day = ids[go], per_person(day, len(go))[go]
     category = "assessments" if payer == Payer.COUNCIL else "community"
     record_visit(m, ids, day, purpose, org, payer, unit_cost, category)
     return ids

@@ -25,7 +25,7 @@ import numpy as np
 from model import care_homes, home_care, reablement
 from model.eventlog import Event, Organisation
 from model.needs import Stage, close_need, set_stage
-from model.population import Frailty, Package, Place
+from model.population import Frailty, Package, Place, per_person
 
 
 def care_home_probability(m, ids: np.ndarray) -> np.ndarray:
@@ -73,7 +73,7 @@ def decide(m, ids: np.ndarray, day: np.ndarray, home_first: bool = False) -> Non
     if len(ids) == 0:
         return
     pop = m.pop
-    day = np.broadcast_to(np.asarray(day), np.shape(ids))
+    day = per_person(day, len(ids))
     ok = eligible(m, ids, day)
     refused = ids[~ok]
     keeps_care = pop.package[refused] == Package.HOME_CARE

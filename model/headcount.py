@@ -22,6 +22,11 @@ class Headcount(NamedTuple):
     multimorbid_out_of_hospital: int  # two or more conditions, not in hospital
 
 
+# The codes the compiled pass compares with, as plain ints (numba types an enum member slowly on every call).
+_CODES = tuple(int(code) for code in (Place.HOME, Place.HOSPITAL, Place.CARE_HOME, Stage.NONE, Stage.IN_REABLEMENT,
+                                      Stage.IN_INTERMEDIATE_CARE, Package.NONE))
+
+
 def headcount(m) -> Headcount:
     """This week's counts, compiled where the run's draws are (the same numbers either way)."""
     if not m.streams.compiled:
@@ -31,8 +36,7 @@ def headcount(m) -> Headcount:
     pop = m.pop
     counts = passes_compiled.headcount(
         pop.view("alive"), pop.view("dementia"), pop.view("place"), pop.view("stage"), pop.view("package"),
-        pop.view("age"), pop.view("n_conditions"), Place.HOME, Place.HOSPITAL, Place.CARE_HOME, Stage.NONE,
-        Stage.IN_REABLEMENT, Stage.IN_INTERMEDIATE_CARE, Package.NONE)
+        pop.view("age"), pop.view("n_conditions"), *_CODES)
     return Headcount(*(int(c) for c in counts))
 
 

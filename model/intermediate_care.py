@@ -16,14 +16,14 @@ from model import hospital
 from model.costs import Payer
 from model.eventlog import Event, Organisation
 from model.needs import Stage, close_need, refer_again, set_stage
-from model.population import NO_DAY
+from model.population import NO_DAY, per_person
 from model.queues import tally_waits, waiting_at
 from model.timing import DAYS_PER_WEEK
 
 
 def queue(m, ids: np.ndarray, day) -> None:
     pop = m.pop
-    day = np.broadcast_to(np.asarray(day), np.shape(ids))
+    day = per_person(day, len(ids))
     set_stage(m, ids, Stage.AWAITING_INTERMEDIATE_CARE)
     m.community.intermediate_care_queue.add(ids, day, pop.episode[ids], 0)
 

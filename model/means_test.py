@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.costs import Payer
+from model.population import per_person
 
 
 def assessable_capital(m, ids: np.ndarray, care_home) -> np.ndarray:
@@ -38,7 +39,7 @@ def charge_council(m, category: str, ids: np.ndarray, amounts) -> None:
     """Council-paid social care: into the ledger and against each person's own council's budget."""
     if len(ids) == 0:
         return
-    amounts = np.broadcast_to(np.asarray(amounts, dtype=float), np.shape(ids))
+    amounts = per_person(amounts, len(ids), float)
     m.ledger.charge(category, Payer.COUNCIL, float(amounts.sum()))
     spent = np.bincount(m.pop.council[ids], weights=amounts, minlength=len(m.councils))
     for council, amount in zip(m.councils, spent):

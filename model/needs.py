@@ -18,7 +18,7 @@ from enum import IntEnum
 import numpy as np
 
 from model.eventlog import Event, Organisation
-from model.population import Package, Place
+from model.population import Package, Place, per_person
 from model.timing import SLOW_PROCESS_WEEKS, weekly_probability
 
 
@@ -48,7 +48,7 @@ class ReferralInbox:
     def add(self, ids: np.ndarray, day: np.ndarray) -> None:
         if len(ids):
             self._ids.append(np.asarray(ids, dtype=np.int64))
-            self._days.append(np.broadcast_to(np.asarray(day, dtype=np.int64), np.shape(ids)).copy())
+            self._days.append(per_person(day, len(ids), np.int64).copy())
 
     def take(self) -> tuple[np.ndarray, np.ndarray]:
         """Everything referred since the last take, in the order it arrived."""
@@ -82,7 +82,7 @@ def join_council_list(m, ids: np.ndarray, day, stage: Stage, list_of, units=1.0)
     if len(ids) == 0:
         return
     pop = m.pop
-    day = np.broadcast_to(np.asarray(day), np.shape(ids))
+    day = per_person(day, len(ids))
     set_stage(m, ids, stage)
     for council in m.councils:
         here = pop.council[ids] == council.number
@@ -97,7 +97,7 @@ def start_need(m, ids: np.ndarray, day, in_hospital: bool = False) -> np.ndarray
     """
     pop = m.pop
     ids = np.asarray(ids)
-    day = np.broadcast_to(np.asarray(day), ids.shape)
+    day = per_person(day, len(ids))
     fresh = (pop.stage[ids] == Stage.NONE) & (pop.place[ids] != Place.CARE_HOME)
     ids, day = ids[fresh], day[fresh]
     if len(ids) == 0:

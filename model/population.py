@@ -183,6 +183,19 @@ class Population:
         return getattr(self, name)[: self.size]
 
 
+def per_person(value, n: int, dtype=None) -> np.ndarray:
+    """`value` as one entry per person: an array of n as it is, a single value repeated.
+
+    Why not np.broadcast_to: mechanisms call this thousands of times a week on small batches,
+    where broadcast_to's Python-level checks cost more than the work."""
+    value = np.asarray(value, dtype=dtype)
+    if value.ndim == 0:
+        return np.full(n, value)
+    if value.shape != (n,):
+        raise ValueError(f"expected {n} values, one per person, got an array of shape {value.shape}")
+    return value
+
+
 def generate_people(area, streams: RandomStreams, count: int, first_candidate: int,
                     day: int) -> tuple[dict[str, np.ndarray], int]:
     """Draw `count` adults with one or more LTCs; return their columns and the next candidate.
