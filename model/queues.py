@@ -12,6 +12,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
+from model.population import per_person
+
 _EMPTY_I = np.array([], dtype=np.int64)
 
 
@@ -51,9 +53,8 @@ class ServiceQueue:
         n = len(person)
         if n == 0:
             return
-        column = lambda v, t: np.full(n, v, dtype=t) if np.ndim(v) == 0 else np.asarray(v, dtype=t)  # noqa: E731
-        self._pending.append((person, column(ready_day, np.int64), column(episode, np.int64),
-                              column(route, np.int64), column(units, np.float64)))
+        self._pending.append((person, per_person(ready_day, n, np.int64), per_person(episode, n, np.int64),
+                              per_person(route, n, np.int64), per_person(units, n, np.float64)))
 
     def _merge(self) -> None:
         if self._pending:
