@@ -243,13 +243,14 @@ def ControlButtons(workshop: Workshop, at_start: bool, at_end: bool):
     """Reset, play, Step, Week back, year 5. Its arguments change only at week 0 and year 5,
     so a Step does not redraw the buttons (redrawing them was most of Solara's work per Step)."""
     playing = workshop.playing.value
-    solara.Button("Reset", color="primary", on_click=workshop.reset)
-    solara.Button("\u275a\u275a" if playing else "\u25b6", color="primary",
-                  on_click=lambda: workshop.playing.set(not workshop.playing.value))
-    solara.Button("Step", color="primary", on_click=workshop.step, disabled=playing)
-    solara.Button("Week back", outlined=True, on_click=workshop.step_back, disabled=at_start)
-    solara.Button(f"Jump to year {LONG_RUN_WEEKS // 52}", outlined=True,
-                  on_click=lambda: workshop.jump_to(LONG_RUN_WEEKS), disabled=at_end)
+    with solara.Div(classes=["cp-buttons"]):  # laid out in the controls' row, not a column of its own
+        solara.Button("Reset", color="primary", on_click=workshop.reset)
+        solara.Button("\u275a\u275a" if playing else "\u25b6", color="primary",
+                      on_click=lambda: workshop.playing.set(not workshop.playing.value))
+        solara.Button("Step", color="primary", on_click=workshop.step, disabled=playing)
+        solara.Button("Week back", outlined=True, on_click=workshop.step_back, disabled=at_start)
+        solara.Button(f"Jump to year {LONG_RUN_WEEKS // 52}", outlined=True,
+                      on_click=lambda: workshop.jump_to(LONG_RUN_WEEKS), disabled=at_end)
 
 
 @solara.component

@@ -19,6 +19,7 @@ PAGE_CSS = """
 .cp-head { grid-area: head; } .cp-siloed { grid-area: siloed; } .cp-integrated { grid-area: integrated; }
 .cp-story-panel { grid-area: story; }
 .cp-controls { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
+.cp-buttons { display: contents; }
 .cp-cell { min-width: 0; min-height: 0; overflow: hidden; display: flex; flex-direction: column;
   background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 4px 8px; }
 .cp-cell > * { min-height: 0; }
