@@ -9,7 +9,12 @@ Browser (--browser): the app served as `carepath app` serves it, Debian's chromi
 (headless, as in the browser tests), and the time from pressing Step to the new week's
 tallies on screen, at 500 and 1,000 people. The page is opened on a saved session with
 that many people (app/session.py), and timing starts only once the background runs for
-the noise band have finished, so they do not compete with the Step being timed.
+the noise band have finished, so they do not compete with the Step being timed. Two figures per
+Step: the wall clock around Playwright's click and its wait for the new week's tallies (as
+measured from the start), and the time the page itself saw from the press to the first frame
+drawn with the new week's tallies and both maps (Playwright's own work around the click left
+out, the paint included). The load average is printed at the start and the end: on a shared
+machine the figures move by 2x with it.
 
 Target: a Step under 0.3 s in the browser at 1,000 people.
 
