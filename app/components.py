@@ -43,7 +43,7 @@ def _world_title(world: str) -> str:
 @solara.component
 def WorldPanel(workshop: Workshop, snapshot: Snapshot, world: str):
     """One world's people map, its dots gliding from last week's places."""
-    state = snapshot.states[world]
+    state, week = snapshot.states[world], snapshot.week
     scales = (drawing.tally_scale([snapshot.states[w].tallies["delayed_bed_days"] for w in WORLDS]),
               drawing.tally_scale([snapshot.states[w].tallies["duplicate_visits"] for w in WORLDS],
                                   box=drawing.SECOND_VISITS))
@@ -55,9 +55,11 @@ def WorldPanel(workshop: Workshop, snapshot: Snapshot, world: str):
                                  previous_places=state.previous_places, move_seconds=move, scales=scales,
                                  delayed_bed_days=state.tallies["delayed_bed_days"],
                                  second_visits=state.tallies["duplicate_visits"])
-    solara.HTML(tag="div", unsafe_innerHTML=_world_title(world))
-    with solara.Div(classes=["cp-fill"]):
-        solara.HTML(tag="div", unsafe_innerHTML=picture, attributes={"data-world-map": world})
+    # The title and the map in one piece of HTML: every element under the page is walked
+    # again on each Step, so a panel that changes weekly is kept to as few as possible.
+    solara.HTML(tag="div", classes=["cp-world"], unsafe_innerHTML=(
+        f'{_world_title(world)}<div class="cp-fill"><div data-world-map="{world}" data-week="{week}">'
+        f"{picture}</div></div>"))
 
 
 def _verdict_text(band: Band, metric: int, week: int, diff: float) -> tuple[str, str]:
@@ -111,6 +113,19 @@ def TalliesPanel(snapshot: Snapshot, band: Band):
 
 
 @solara.component
+def MetricChoice(workshop: Workshop):
+    """Which tally the difference chart shows; not redrawn by a Step."""
+    key = workshop.metric.value
+    with solara.Row(style={"align-items": "center", "gap": "8px", "flex-wrap": "nowrap"}):
+        solara.HTML(tag="span", unsafe_innerHTML=(
+            '<span class="cp-title" style="white-space:nowrap">Integrated minus siloed:</span>'))
+        solara.Select("", value=METRIC_LABELS[key], values=list(METRIC_LABELS.values()), dense=True,
+                      on_value=lambda label: workshop.metric.set(
+                          next(k for k, v in METRIC_LABELS.items() if v == label)),
+                      style={"max-width": "240px", "margin": "0", "padding": "0"}, classes=["cp-metric"])
+
+
+@solara.component
 def DifferencePanel(workshop: Workshop, snapshot: Snapshot, band: Band):
     """Integrated minus siloed, week by week, over the band of the background runs."""
     key = workshop.metric.value
@@ -123,13 +138,7 @@ def DifferencePanel(workshop: Workshop, snapshot: Snapshot, band: Band):
     if band.low is not None:
         band_weeks = np.arange(shown + 1)
         low, high = band.low[index, :shown + 1], band.high[index, :shown + 1]
-    with solara.Row(style={"align-items": "center", "gap": "8px", "flex-wrap": "nowrap"}):
-        solara.HTML(tag="span", unsafe_innerHTML=(
-            '<span class="cp-title" style="white-space:nowrap">Integrated minus siloed:</span>'))
-        solara.Select("", value=METRIC_LABELS[key], values=list(METRIC_LABELS.values()), dense=True,
-                      on_value=lambda label: workshop.metric.set(
-                          next(k for k, v in METRIC_LABELS.items() if v == label)),
-                      style={"max-width": "240px", "margin": "0", "padding": "0"}, classes=["cp-metric"])
+    MetricChoice(workshop)
     runs = (f"grey band: {band.runs} other run{'s' if band.runs != 1 else ''} of these settings"
             if band.runs else "grey band: other runs under way\u2026")
     if band.runs and not band.complete:
@@ -165,8 +174,9 @@ def _story_html(lines: list[str]) -> str:
 
 
 @solara.component
-def StoryPanel(workshop: Workshop, snapshot: Snapshot):
-    """Pick a person and read their pathway so far in both worlds, beside the maps."""
+def PersonPicker(workshop: Workshop):
+    """The person-number box and the three quick picks. It takes no snapshot, so a Step
+    does not redraw it: only a change of the followed person does."""
     followed = workshop.followed.value
     typed = solara.use_reactive("" if followed is None else str(followed))
     error = solara.use_reactive("")
@@ -203,6 +213,11 @@ def StoryPanel(workshop: Workshop, snapshot: Snapshot):
         solara.Button("Anyone", outlined=True, small=True, on_click=lambda: choose(_pick(workshop, "any")))
     if message.value:
         solara.Info(message.value, dense=True)
+
+
+@solara.component
+def PersonStory(snapshot: Snapshot, followed: int | None):
+    """The followed person's pathway so far in both worlds (redrawn each week)."""
     if followed is None or followed >= snapshot.people:
         solara.HTML(tag="div", unsafe_innerHTML=(
             '<p class="cp-note">Pick someone to read what happened to them in each world; '
@@ -217,21 +232,36 @@ def StoryPanel(workshop: Workshop, snapshot: Snapshot):
 
 
 @solara.component
-def ControlsBar(workshop: Workshop, snapshot: Snapshot):
-    """Step, play, a week back, year 5, reset: in the main area, so they stay on screen with
-    the sidebar closed. The play loop lives here too (a thread while playing)."""
+def StoryPanel(workshop: Workshop, snapshot: Snapshot):
+    """Pick a person and read their pathway so far in both worlds, beside the maps."""
+    PersonPicker(workshop)
+    PersonStory(snapshot, workshop.followed.value)
+
+
+@solara.component
+def ControlButtons(workshop: Workshop, at_start: bool, at_end: bool):
+    """Reset, play, Step, Week back, year 5. Its arguments change only at week 0 and year 5,
+    so a Step does not redraw the buttons (redrawing them was most of Solara's work per Step)."""
     playing = workshop.playing.value
-    week = snapshot.week
-    solara.lab.use_task(workshop.play_loop, dependencies=[playing], prefer_threaded=True)
-    with solara.Div(classes=["cp-controls"]):
-        solara.HTML(tag="span", unsafe_innerHTML=f'<span class="cp-week" data-week="{week}">Week {week}</span>')
+    with solara.Div(classes=["cp-buttons"]):  # laid out in the controls' row, not a column of its own
         solara.Button("Reset", color="primary", on_click=workshop.reset)
         solara.Button("\u275a\u275a" if playing else "\u25b6", color="primary",
                       on_click=lambda: workshop.playing.set(not workshop.playing.value))
         solara.Button("Step", color="primary", on_click=workshop.step, disabled=playing)
-        solara.Button("Week back", outlined=True, on_click=workshop.step_back, disabled=week == 0)
+        solara.Button("Week back", outlined=True, on_click=workshop.step_back, disabled=at_start)
         solara.Button(f"Jump to year {LONG_RUN_WEEKS // 52}", outlined=True,
-                      on_click=lambda: workshop.jump_to(LONG_RUN_WEEKS), disabled=week >= LONG_RUN_WEEKS)
+                      on_click=lambda: workshop.jump_to(LONG_RUN_WEEKS), disabled=at_end)
+
+
+@solara.component
+def ControlsBar(workshop: Workshop, week: int):
+    """Step, play, a week back, year 5, reset: in the main area, so they stay on screen with
+    the sidebar closed. The play loop lives here too (a thread while playing)."""
+    playing = workshop.playing.value
+    solara.lab.use_task(workshop.play_loop, dependencies=[playing], prefer_threaded=True)
+    with solara.Div(classes=["cp-controls"]):
+        solara.HTML(tag="span", unsafe_innerHTML=f'<span class="cp-week" data-week="{week}">Week {week}</span>')
+        ControlButtons(workshop, week == 0, week >= LONG_RUN_WEEKS)
 
 
 @solara.component
@@ -305,7 +335,7 @@ def WorkshopView(workshop: Workshop):
     with solara.Div(classes=["cp-workshop"]):
         with solara.Div(classes=["cp-grid"]):
             with solara.Div(classes=["cp-head"]):
-                Guarded("The controls", ControlsBar, workshop, snapshot)
+                Guarded("The controls", ControlsBar, workshop, snapshot.week)
                 Guarded("The header", Header, workshop, snapshot)
             for world in WORLDS:
                 with solara.Div(classes=["cp-cell", f"cp-{world}"]):

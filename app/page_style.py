@@ -19,11 +19,18 @@ PAGE_CSS = """
 .cp-head { grid-area: head; } .cp-siloed { grid-area: siloed; } .cp-integrated { grid-area: integrated; }
 .cp-story-panel { grid-area: story; }
 .cp-controls { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
+.cp-buttons { display: contents; }
 .cp-cell { min-width: 0; min-height: 0; overflow: hidden; display: flex; flex-direction: column;
   background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 4px 8px; }
 .cp-cell > * { min-height: 0; }
+.cp-world { flex: 1 1 auto; min-height: 0; display: flex; flex-direction: column; }
 .cp-fill { flex: 1 1 auto; min-height: 0; display: flex; }
 .cp-fill > div, .cp-fill svg { width: 100%; height: 100%; }
+/* A map's weekly redraw stays inside the map: the browser need not lay out or repaint the
+   rest of the page for it; the gliding dots get a layer of their own, so each frame of the
+   glide repaints a few dozen dots, not the map under them. */
+.cp-map { contain: strict; }
+.cp-movers { will-change: transform; }
 .cp-workshop, .cp-workshop .v-btn { font-size: var(--cp-type); }
 .cp-title { font-size: calc(var(--cp-type) * 1.15); font-weight: 600; margin: 0; line-height: 1.3; }
 .cp-sub { font-size: calc(var(--cp-type) * 0.85); color: #444; font-weight: 400; }

@@ -89,7 +89,7 @@ def test_people_map_draws_everyone_alive_and_rings_the_followed_person():
     ages = np.full(len(places), -1)
     ages[1] = 0
     svg = drawing.people_map(places, ages, followed=6, delayed_bed_days=3, second_visits=1)
-    assert svg.count("<title>Person") == 8  # the dead are not drawn
+    assert sorted(drawing.people_drawn(svg)) == list(range(8))  # each once; the dead are not drawn
     assert svg.count('class="followed"') == 1
     assert drawing.SECOND_VISIT in svg
     assert "Hospital 2 (1 could leave)" in svg
