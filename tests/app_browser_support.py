@@ -222,5 +222,22 @@ class Session:
         self.page.locator(".v-card", has_text="Integration levers").get_by_text(
             presets()[preset], exact=True).wait_for(timeout=60_000)
 
+    def fold_sidebar(self, attempts: int = 3):
+        """Fold the sidebar with the menu button, as a facilitator does before presenting, and
+        wait until it is out of sight. A click that lands while a redraw (a Step's, or the noise
+        band's as a background run finishes) replaces the button is lost, as a person's would be,
+        and they would click again: so does this, but only once the sidebar is still showing
+        after a generous wait, so a slow fold is never undone by a second click."""
+        sidebar = self.page.get_by_text("Workshop exercises")
+        for attempt in range(attempts):
+            self.page.locator(".v-app-bar__nav-icon").first.click()
+            try:
+                sidebar.wait_for(state="hidden", timeout=10_000)
+                self.page.wait_for_timeout(500)  # the maps take the room once the fold has finished
+                return
+            except Exception:  # noqa: BLE001 - Playwright's timeout: the click was lost
+                if attempt == attempts - 1:
+                    raise
+
     def close(self):
         self.context.close()

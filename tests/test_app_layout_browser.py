@@ -60,8 +60,7 @@ def test_both_worlds_tallies_and_difference_chart_fit_one_screen(server, browser
 
     # The sidebar folds away with the menu button, and the maps get the room.
     narrow = session.page.locator('[data-world-map="siloed"] svg[role=img]').bounding_box()["width"]
-    session.page.locator(".v-app-bar__nav-icon").first.click()
-    session.page.wait_for_timeout(800)
+    session.fold_sidebar()
     assert not session.page.get_by_text("Workshop exercises").is_visible()
     wide = session.page.locator('[data-world-map="siloed"] svg[role=img]').bounding_box()["width"]
     assert wide > narrow
@@ -76,8 +75,7 @@ def test_both_worlds_tallies_and_difference_chart_fit_one_screen(server, browser
 def test_zooming_in_makes_the_maps_bigger(server, browser):
     """A 1280x720 screen zoomed to 150% is a 853x480 page at 1.5 device pixels per pixel."""
     plain = Session(browser, server.url, width=1280, height=720)
-    plain.page.locator(".v-app-bar__nav-icon").first.click()  # sidebar closed, as when presenting
-    plain.page.wait_for_timeout(800)
+    plain.fold_sidebar()  # sidebar closed, as when presenting
     at_100 = plain.page.locator('[data-world-map="siloed"] svg[role=img]').bounding_box()["width"]
     zoomed = Session(browser, server.url, width=853, height=480, scale=1.5)
     zoomed.page.wait_for_timeout(800)
