@@ -19,13 +19,13 @@ from model.population import Place
 from model.timing import DAYS_PER_WEEK, WEEKS_PER_YEAR, weekly_probability
 
 
-def crisis_rate(m, ids=slice(None)) -> np.ndarray:
-    """Crises per person-year now (before any randomness), for `ids` or everyone."""
+def crisis_rate(m, ids: np.ndarray) -> np.ndarray:
+    """Crises per person-year now (before any randomness), for these people."""
     pop, area = m.pop, m.config.area
     c = area.crisis
     trend = (1 + area.context.admission_trend) ** (m.week / WEEKS_PER_YEAR)
     window, coordinator_rr = area.hospital.readmission_window_days, m.config.arrangement.case_management.admission_rr
-    if m.streams.compiled and not isinstance(ids, slice):  # the same numbers, in one pass (passes_compiled.py)
+    if m.streams.compiled:  # the same numbers, in one pass (passes_compiled.py)
         from model import passes_compiled
         return passes_compiled.crisis_rate(np.asarray(ids, dtype=np.int64), m.risks.crisis, trend,
                                           pop.view("last_discharge_day"), m.week_start, window,

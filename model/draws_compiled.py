@@ -12,11 +12,9 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
+from model.draws_numpy import GOLDEN, M1, M2, TO_UNIT
+
 _S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
-_TO_UNIT = 1.0 / float(1 << 53)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -24,13 +22,13 @@ def _draw(person, salt):
     """One person's uniform: splitmix64 of id * golden ratio + salt, top 53 bits to [0, 1).
 
     53 bits fit a signed integer, so the conversion to float is exact either way."""
-    x = np.uint64(person) * _GOLDEN + salt
+    x = np.uint64(person) * GOLDEN + salt
     x ^= x >> _S30
-    x *= _M1
+    x *= M1
     x ^= x >> _S27
-    x *= _M2
+    x *= M2
     x ^= x >> _S31
-    return np.float64(np.int64(x >> _S11)) * _TO_UNIT
+    return np.float64(np.int64(x >> _S11)) * TO_UNIT
 
 
 @numba.njit(cache=True, nogil=True)

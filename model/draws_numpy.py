@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_TO_UNIT = 1.0 / float(1 << 53)
+# The generator's constants, shared with model/draws_compiled.py and model/randomness.py.
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # id * golden ratio spreads consecutive ids over the 64 bits
+M1 = np.uint64(0xBF58476D1CE4E5B9)
+M2 = np.uint64(0x94D049BB133111EB)
+TO_UNIT = 1.0 / float(1 << 53)  # the top 53 bits of a word as a float in [0, 1)
 
 
 def mix(x: np.ndarray) -> np.ndarray:
@@ -20,9 +22,9 @@ def mix(x: np.ndarray) -> np.ndarray:
     """
     shifted = np.right_shift(x, np.uint64(30))
     x ^= shifted
-    x *= _M1
+    x *= M1
     x ^= np.right_shift(x, np.uint64(27), out=shifted)
-    x *= _M2
+    x *= M2
     x ^= np.right_shift(x, np.uint64(31), out=shifted)
     return x
 
@@ -31,7 +33,7 @@ def uniform(x: np.ndarray) -> np.ndarray:
     """Hash the key words and map the top 53 bits to [0, 1); the floats overwrite the words."""
     mix(x)
     x >>= np.uint64(11)
-    return np.multiply(x, _TO_UNIT, out=x.view(np.float64))
+    return np.multiply(x, TO_UNIT, out=x.view(np.float64))
 
 
 def below(x: np.ndarray, p) -> np.ndarray:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-
 from model.needs import Stage, unmet_need
 from model.population import Package, Place
 

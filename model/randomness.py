@@ -19,10 +19,8 @@ from scipy import special
 
 from model import draws_numpy
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_STEP_MUL = np.uint64(0xD6E8FEB86659FD93)
+_STEP_FACTOR = 0xD6E8FEB86659FD93  # spreads the step over the salt's 64 bits
 _MASK64 = (1 << 64) - 1
-_STEP_FACTOR = int(_STEP_MUL)
 
 
 # A run of fewer person-years takes the numpy path while the compiled kernels are not yet
@@ -113,10 +111,10 @@ class RandomStreams:
         n = len(ids)
         if n > 64 and ids[0] == 0 and ids[-1] == n - 1:
             if len(self._weyl) < n:
-                self._weyl = np.arange(max(n, int(len(self._weyl) * 1.5)), dtype=np.uint64) * _GOLDEN
+                self._weyl = np.arange(max(n, int(len(self._weyl) * 1.5)), dtype=np.uint64) * draws_numpy.GOLDEN
             return np.add(self._weyl[:n], salt)
         x = ids.astype(np.uint64)
-        x *= _GOLDEN
+        x *= draws_numpy.GOLDEN
         x += salt
         return x
 

@@ -29,8 +29,7 @@ class RiskFactors:
 
     def __init__(self):
         self.crisis = np.array([])  # crises per person-year, before trend and weekly factors
-        self.consultations = np.array([])  # consultations per person-year, before capacity limits
-        self.weekly_consultations = np.array([])  # the same, per week
+        self.weekly_consultations = np.array([])  # consultations a week, before capacity limits
         self.no_consultation = np.array([])  # chance of none in a week (Poisson): exp(-weekly)
         self.death = np.array([])  # chance of dying this week
 
@@ -49,7 +48,6 @@ class RiskFactors:
 
         consultations = np.where(n_conditions >= 2, pc.consultations_multimorbid, pc.consultations_one_condition)
         consultations *= (pc.frailty_rr_per_level ** (np.arange(4) - 1.0))[frailty]
-        self.consultations = consultations
         self.weekly_consultations = consultations * (DAYS_PER_WEEK / DAYS_PER_YEAR)
         self.no_consultation = np.exp(-self.weekly_consultations)
 
