@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from app.cli import REPO_ROOT, solara_command, solara_environment
 from app.session import STATE_DIR_VARIABLE
@@ -161,6 +161,15 @@ class Session:
 
     def wait_for_week(self, week: int, timeout: float = 15_000):
         self.page.wait_for_selector(f'table[data-week="{week}"]', timeout=timeout)
+
+    def reset(self):
+        """Press Reset and wait until both worlds are rebuilt (no setting left pending).
+
+        Rebuilding takes seconds on a loaded machine, more than Playwright's default 5 s; how
+        long it takes is a benchmark's business (benchmarks/bench_app.py), not a test's."""
+        self.button("Reset").click()
+        expect(self.page.locator(".cp-pending")).to_have_count(0, timeout=90_000)
+        self.wait_for_week(0)
 
     def week(self) -> int:
         return int(self.page.get_attribute("table[data-week]", "data-week"))

@@ -23,9 +23,7 @@ def test_a_reload_comes_back_to_the_same_week_settings_and_person(server, browse
     session.page.wait_for_url("**/?session=*")
     address = session.page.url
     session.choose_preset("austerity_pooled")
-    session.button("Reset").click()
-    expect(session.page.locator(".cp-pending")).to_have_count(0)
-    session.wait_for_week(0)
+    session.reset()
     for week in range(1, 6):
         session.step(week)
     session.page.get_by_role("button", name="Anyone").click()
