@@ -129,12 +129,20 @@ _WATCH_WEEK = """week => {
 }"""
 
 
+# How long a test waits for the page before calling it broken. Playwright's defaults (5 s for an
+# expectation, 30 s for an action) are for a quiet machine; on CI's two busy cores Reset alone
+# has taken over 5 s, and how fast the page answers is benchmarks/bench_app.py's business.
+PAGE_PATIENCE_MS = 30_000
+expect.set_options(timeout=PAGE_PATIENCE_MS)
+
+
 class Session:
     """One browser session on the app, recording everything that went wrong in it."""
 
     def __init__(self, browser, url: str, width: int = 1600, height: int = 1000, scale: float = 1,
                  week: int | None = 0):
         self.context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
+        self.context.set_default_timeout(PAGE_PATIENCE_MS * 2)
         self.problems: list[str] = []
         self.context.route("**/*", self._only_local)
         self.page: Page = self.context.new_page()

@@ -1,7 +1,19 @@
-"""Shared fixtures: small real model runs, cached so each is made once per test session."""
+"""Shared fixtures: small real model runs, cached so each is made once per test session.
+
+Also the order test files start in: longest first (docs/testing.md). With `--dist loadfile`
+each file runs whole on one worker; a long file that starts last runs alone while the other
+workers sit idle, so files are handed out by their measured seconds (tests/file_seconds.json),
+largest first, the classic longest-processing-time rule. Write that file afresh with
+`CAREPATH_TEST_SECONDS=write .venv/bin/python -m pytest`.
+"""
 from __future__ import annotations
 
+import json
+import os
+import statistics
+from collections import defaultdict
 from functools import lru_cache
+from pathlib import Path
 
 import pytest
 
@@ -23,3 +35,35 @@ def small_run():
 
     return make
 
+
+
+FILE_SECONDS = Path(__file__).with_name("file_seconds.json")
+_measured: defaultdict[str, float] = defaultdict(float)
+
+
+def _test_file(nodeid: str) -> str:
+    return nodeid.split("::")[0]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Longest files first; a file not yet measured counts as a typical one. The sort is
+    stable, so each file's tests stay together and in their own order."""
+    seconds = json.loads(FILE_SECONDS.read_text()) if FILE_SECONDS.exists() else {}
+    typical = statistics.median(seconds.values()) if seconds else 0.0
+    items.sort(key=lambda item: -seconds.get(_test_file(item.nodeid), typical))
+
+
+def _writing_seconds(config) -> bool:
+    """Only the process that sees every test's report (not an xdist worker) writes them."""
+    return os.environ.get("CAREPATH_TEST_SECONDS") == "write" and not hasattr(config, "workerinput")
+
+
+def pytest_runtest_logreport(report):
+    _measured[_test_file(report.nodeid)] += report.duration
+
+
+def pytest_sessionfinish(session):
+    if _writing_seconds(session.config) and _measured:
+        ordered = dict(sorted(((name, round(seconds, 1)) for name, seconds in _measured.items()),
+                              key=lambda pair: -pair[1]))
+        FILE_SECONDS.write_text(json.dumps(ordered, indent=1) + "\n")
