@@ -14,7 +14,7 @@ import numpy as np
 from model import hospital, rapid_response
 from model.costs import Payer
 from model.eventlog import Event, Organisation
-from model.needs import start_need, unmet_need
+from model.needs import UNMET_NEED_CODES, start_need, unmet_need
 from model.population import Place
 from model.timing import DAYS_PER_WEEK, WEEKS_PER_YEAR, weekly_probability
 
@@ -29,8 +29,9 @@ def crisis_rate(m, ids: np.ndarray) -> np.ndarray:
         from model import passes_compiled
         return passes_compiled.crisis_rate(np.asarray(ids, dtype=np.int64), m.risks.crisis, trend,
                                           pop.view("last_discharge_day"), m.week_start, window,
-                                          c.recent_discharge_rr, unmet_need(m), c.unmet_need_rr,
-                                          pop.view("coordinator"), coordinator_rr)
+                                          c.recent_discharge_rr, pop.view("alive"), pop.view("place"),
+                                          pop.view("stage"), pop.view("package"), *UNMET_NEED_CODES,
+                                          c.unmet_need_rr, pop.view("coordinator"), coordinator_rr)
     rate = m.risks.crisis[ids] * trend
     recent = m.week_start - pop.view("last_discharge_day")[ids] <= window
     rate[recent] *= c.recent_discharge_rr

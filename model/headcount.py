@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from model.needs import Stage, unmet_need
-from model.population import Package, Place
+from model.needs import UNMET_NEED_CODES, unmet_need
+from model.population import Place
 
 
 class Headcount(NamedTuple):
@@ -21,11 +21,6 @@ class Headcount(NamedTuple):
     multimorbid_out_of_hospital: int  # two or more conditions, not in hospital
 
 
-# The codes the compiled pass compares with, as plain ints (numba types an enum member slowly on every call).
-_CODES = tuple(int(code) for code in (Place.HOME, Place.HOSPITAL, Place.CARE_HOME, Stage.NONE, Stage.IN_REABLEMENT,
-                                      Stage.IN_INTERMEDIATE_CARE, Package.NONE))
-
-
 def headcount(m) -> Headcount:
     """This week's counts, compiled where the run's draws are (the same numbers either way)."""
     if not m.streams.compiled:
@@ -35,7 +30,8 @@ def headcount(m) -> Headcount:
     pop = m.pop
     counts = passes_compiled.headcount(
         pop.view("alive"), pop.view("dementia"), pop.view("place"), pop.view("stage"), pop.view("package"),
-        pop.view("age"), pop.view("n_conditions"), *_CODES)
+        pop.view("age"), pop.view("n_conditions"), int(Place.HOSPITAL), int(Place.CARE_HOME),
+        *UNMET_NEED_CODES)
     return Headcount(*(int(c) for c in counts))
 
 

@@ -73,6 +73,12 @@ def unmet_need(m) -> np.ndarray:
             & (pop.view("place") == Place.HOME) & (pop.view("package") == Package.NONE) & pop.view("alive"))
 
 
+# unmet_need's codes as plain ints, in the order the compiled passes take them (numba types an
+# enum member slowly on every call): home, no need, in reablement, in intermediate care, no package.
+UNMET_NEED_CODES = tuple(int(code) for code in (Place.HOME, Stage.NONE, Stage.IN_REABLEMENT,
+                                                Stage.IN_INTERMEDIATE_CARE, Package.NONE))
+
+
 def set_stage(m, ids: np.ndarray, stage: Stage) -> None:
     m.pop.stage[ids] = stage
 

@@ -14,17 +14,21 @@ import numpy as np
 
 
 @numba.njit(cache=True, nogil=True)
-def crisis_rate(ids, base, trend, last_discharge_day, week_start, window, recent_rr, unmet, unmet_rr,
-                coordinator, coordinator_rr):
+def crisis_rate(ids, base, trend, last_discharge_day, week_start, window, recent_rr, alive, place, stage, package,
+                home, no_stage, in_reablement, in_intermediate_care, no_package, unmet_rr, coordinator,
+                coordinator_rr):
     """crisis.crisis_rate for an array of ids: the person's own rate times the trend, then
-    the recent-discharge, unmet-need and coordinator relative risks where they apply."""
+    the recent-discharge, unmet-need (needs.unmet_need, read from the person's own columns)
+    and coordinator relative risks where they apply."""
     rate = np.empty(ids.shape[0], dtype=np.float64)
     for i in range(ids.shape[0]):
         person = ids[i]
         r = base[person] * trend
         if week_start - last_discharge_day[person] <= window:
             r *= recent_rr
-        if unmet[person]:
+        s = stage[person]
+        if (s != no_stage and s != in_reablement and s != in_intermediate_care and place[person] == home
+                and package[person] == no_package and alive[person]):
             r *= unmet_rr
         if coordinator[person]:
             r *= coordinator_rr
@@ -43,26 +47,27 @@ def practice_demand(ids, weekly_of_everyone, practice_of_everyone, practices):
 
 
 @numba.njit(cache=True, nogil=True)
-def headcount(alive, dementia, place, stage, package, age, n_conditions, home, hospital, care_home, no_stage,
+def headcount(alive, dementia, place, stage, package, age, n_conditions, hospital, care_home, home, no_stage,
               in_reablement, in_intermediate_care, no_package):
-    """headcount.headcount_numpy: the week's counts of people, in one pass (codes passed in)."""
-    counts = np.zeros(7, dtype=np.int64)
+    """headcount.headcount_numpy: the week's counts of people, in one pass (codes passed in).
+
+    Each count adds 0 or 1 rather than branching: who is where is not predictable from one
+    row to the next, and a branch the processor guesses wrong costs more than the addition."""
+    c_alive = c_dementia = c_home = c_unmet = c_home_65 = c_care_home = c_multimorbid = 0
     for i in range(alive.shape[0]):
-        if not alive[i]:
-            continue
-        counts[0] += 1
-        if dementia[i]:
-            counts[1] += 1
+        a = np.int64(alive[i])
         where = place[i]
-        if where == home:
-            counts[2] += 1
-            s = stage[i]
-            if s != no_stage and s != in_reablement and s != in_intermediate_care and package[i] == no_package:
-                counts[3] += 1
-            if age[i] >= 65:
-                counts[4] += 1
-        elif where == care_home:
-            counts[5] += 1
-        if n_conditions[i] >= 2 and where != hospital:
-            counts[6] += 1
+        s = stage[i]
+        at_home = a * np.int64(where == home)
+        c_alive += a
+        c_dementia += a * np.int64(dementia[i])
+        c_home += at_home
+        c_unmet += at_home * np.int64((s != no_stage) & (s != in_reablement) & (s != in_intermediate_care)
+                                      & (package[i] == no_package))
+        c_home_65 += at_home * np.int64(age[i] >= 65)
+        c_care_home += a * np.int64(where == care_home)
+        c_multimorbid += a * np.int64((n_conditions[i] >= 2) & (where != hospital))
+    counts = np.empty(7, dtype=np.int64)
+    counts[0], counts[1], counts[2], counts[3] = c_alive, c_dementia, c_home, c_unmet
+    counts[4], counts[5], counts[6] = c_home_65, c_care_home, c_multimorbid
     return counts
