@@ -15,6 +15,7 @@ caller's error class.
 """
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import yaml
@@ -161,4 +162,17 @@ def read_yaml_file(path, origin: str, error: type[Exception] = YamlRefused) -> A
             data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise error(f"{origin}: cannot read ({exc.strerror or exc})") from None
-    return parse_yaml(data, origin, error)
+    parsed = _parsed_files.get(data)
+    if parsed is None:
+        parsed = parse_yaml(data, origin, error)
+        if len(_parsed_files) >= _PARSED_FILES_KEPT:
+            _parsed_files.pop(next(iter(_parsed_files)))
+        _parsed_files[data] = parsed
+    return copy.deepcopy(parsed)
+
+
+# Documents already parsed, by their bytes: a sweep builds thousands of models from the same
+# few files, and parsing with the checks above costs more than a small run's first weeks. The
+# file is read every time, so an edited file is parsed afresh; callers get their own copy.
+_PARSED_FILES_KEPT = 64
+_parsed_files: dict[bytes, Any] = {}

@@ -110,3 +110,19 @@ def test_the_same_loader_bounds_set_values(capsys):
     value = "[" + ",".join(["[" * 60 + "]" * 60] * 2) + "]"
     line = refused(capsys, ["run", "siloed", "--set", f"area.population.patients={value}"])
     assert "--set area.population.patients: refused: nested more than" in line
+
+
+def test_a_file_read_again_is_its_current_text_and_each_caller_gets_its_own_copy(tmp_path):
+    """Parsed documents are kept by their bytes (a sweep reads the same files thousands of
+    times): an edited file must be read afresh, and what one caller changes no other sees."""
+    from model.bounded_yaml import read_yaml_file
+    path = tmp_path / "s.yaml"
+    path.write_text("area:\n  patients: 100\n")
+    first = read_yaml_file(path, "s.yaml")
+    first["area"]["patients"] = 5
+    assert read_yaml_file(path, "s.yaml") == {"area": {"patients": 100}}
+    path.write_text("area:\n  patients: 200\n")
+    assert read_yaml_file(path, "s.yaml") == {"area": {"patients": 200}}
+    path.write_text("area: [unclosed\n")
+    with pytest.raises(YamlRefused):
+        read_yaml_file(path, "s.yaml")
