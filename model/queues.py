@@ -28,6 +28,15 @@ class Served(NamedTuple):
     ready: np.ndarray
 
 
+def _nobody(dtype=np.int64) -> np.ndarray:
+    empty = np.array([], dtype=dtype)
+    empty.flags.writeable = False
+    return empty
+
+
+NOBODY_SERVED = Served(_nobody(), _nobody(), _nobody(), _nobody(), _nobody(np.float64), _nobody())
+
+
 class ServiceQueue:
     """A first-come-first-served waiting list of (person, ready day, episode, route, units).
 
@@ -80,6 +89,10 @@ class ServiceQueue:
         first) go ahead of the rest. Returns the served as a `Served` tuple.
         """
         self._merge()
+        if len(self.person) == 0:  # what the steps below come to for an empty list
+            if carry_over:
+                self.carry = 0.0
+            return NOBODY_SERVED
         keep = still_waiting(self.person) & (self.episode == current_episode[self.person])
         self._select(keep)
         ready = self.ready < week_end
