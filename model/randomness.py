@@ -21,6 +21,7 @@ from model import draws_numpy
 
 _STEP_FACTOR = 0xD6E8FEB86659FD93  # spreads the step over the salt's 64 bits
 _MASK64 = (1 << 64) - 1
+_M1, _M2 = int(draws_numpy.M1), int(draws_numpy.M2)
 
 
 # A run of fewer person-years takes the numpy path while the compiled kernels are not yet
@@ -85,9 +86,7 @@ class RandomStreams:
 
     def _key(self, decision: str) -> int:
         tag = zlib.crc32(decision.encode()) | (zlib.crc32(decision[::-1].encode()) << 32)
-        base = np.array([(self.seed * 0x2545F4914F6CDD1D + tag) & _MASK64], dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            key = self._keys[decision] = int(draws_numpy.mix(draws_numpy.mix(base))[0])
+        key = self._keys[decision] = _mix(_mix((self.seed * 0x2545F4914F6CDD1D + tag) & _MASK64))
         return key
 
     def _salt(self, decision: str, step: int) -> np.uint64:
@@ -169,6 +168,16 @@ class RandomStreams:
         if self._compiled is not None:
             return self._compiled.choice(_as_ids(ids), self._salt(decision, step), int(n))
         return np.minimum((self.uniform(decision, step, ids) * n).astype(np.int64), n - 1)
+
+
+def _mix(x: int) -> int:
+    """draws_numpy.mix on one word, in Python integers (a run makes some 140 keys, and a
+    one-element array costs more than the arithmetic); the same splitmix64 finaliser."""
+    x ^= x >> 30
+    x = (x * _M1) & _MASK64
+    x ^= x >> 27
+    x = (x * _M2) & _MASK64
+    return x ^ (x >> 31)
 
 
 def _as_ids(ids) -> np.ndarray:

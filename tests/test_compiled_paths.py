@@ -132,3 +132,13 @@ def test_the_compiled_passes_are_their_numpy_twins(monkeypatch):
     assert np.array_equal(compiled_rate, crisis_rate(m, ids))
     assert np.array_equal(compiled_demand, practice_demand(m, ids))
     assert compiled_counts == headcount(m) == headcount_numpy(m)
+
+
+@settings(max_examples=200, deadline=None)
+@given(word=st.integers(0, 2**64 - 1))
+def test_a_keys_mixing_in_python_integers_is_the_numpy_finaliser(word):
+    """randomness._mix makes each decision's key without a one-element array; it must be
+    draws_numpy.mix exactly, or every draw of every run would change."""
+    from model import draws_numpy
+    from model.randomness import _mix
+    assert _mix(word) == int(draws_numpy.mix(np.array([word], dtype=np.uint64))[0])
