@@ -17,7 +17,7 @@ import signal
 import sys
 from pathlib import Path
 
-from model.scenario import MAX_SEED, ScenarioError, years_text
+from model.user_errors import MAX_SEED, ScenarioError, years_text
 
 EXIT_USAGE = 2
 PLUGINS = ("experiments.cli", "analysis.cli", "app.cli")

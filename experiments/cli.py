@@ -8,8 +8,8 @@ from pathlib import Path
 
 from carepath_cli import (add_format_option, add_resolution_option, add_run_options, overrides_from, positive_int,
                           seed_number, whole_number)
-from experiments.spec import ExperimentError
-from model.scenario import MAX_SEED, years_text
+from experiments.errors import ExperimentError
+from model.user_errors import MAX_SEED, years_text
 
 MAX_REPLICATIONS = 10_000  # a comparison holds its runs in memory; longer ones belong in a sweep
 

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from experiments.errors import ExperimentError
 from model.bounded_yaml import read_yaml_file
 from model.scenario import MAX_SEED, Scenario, ScenarioError, brief
 
@@ -25,10 +26,6 @@ METHODS = ("grid", "latin", "sobol", "morris")
 # The name becomes the default output folder's name, so it must be a plain name, not a path.
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
 MAX_DESIGN_SEED = 2**32 - 1  # what numpy's legacy seeding (used by some SALib samplers) accepts
-
-
-class ExperimentError(ScenarioError):
-    """An experiment that cannot be run; the message is one line for the user."""
 
 
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)

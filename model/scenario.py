@@ -26,17 +26,12 @@ from model.area_units import (MODEL_PRICE_YEAR, AreaUnitsError, derive, from_mod
                               to_model_prices)
 from model.bounded_yaml import read_yaml_file
 from model.parameters import Parameter, defaults_tree, registry
+from model.user_errors import MAX_SEED, ScenarioError, years_text
 from model.wording import brief
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 META_KEYS = {"name", "label", "description", "extends", "sources", "notes"}
 TOP_LEVEL = META_KEYS | {"local", "area", "arrangement"}
-MAX_SEED = 2**63 - 1
-
-
-def years_text(value: float) -> str:
-    """'1 year', '2 years', '1.5 years'."""
-    return f"{value:g} year" + ("" if value == 1 else "s")
 
 
 def check_seed(seed: Any, where: str = "seed") -> int:
@@ -44,20 +39,6 @@ def check_seed(seed: Any, where: str = "seed") -> int:
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
         raise ScenarioError(f"{where}: must be a whole number from 0 to 2**63 - 1, got {brief(seed)}")
     return seed
-
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be used; the message is one line for the user.
-
-    `lines` holds every error found (one line each, for `carepath validate`); the message is
-    the first, saying how many more there are.
-    """
-
-    def __init__(self, message: str, lines: list[str] | None = None):
-        self.lines = list(lines) if lines else [message]
-        more = len(self.lines) - 1
-        suffix = f" (and {more} more error{'s' if more > 1 else ''}: carepath validate lists them all)" if more else ""
-        super().__init__(self.lines[0] + suffix)
 
 
 def _field_for(param: Parameter):

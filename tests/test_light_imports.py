@@ -24,3 +24,17 @@ def loaded_after(statement: str) -> set[str]:
 def test_importing_the_api_and_comparisons_loads_no_heavy_library():
     assert loaded_after("import model.api, experiments.compare") & HEAVY == set()
 
+
+
+def test_help_pages_load_neither_the_scenario_schema_nor_numpy():
+    """`carepath run --help` builds the whole parser (every command's options) without pydantic,
+    PyYAML or numpy: what it needs of the scenario code (its error, the largest seed) lives in
+    model/user_errors.py."""
+    statement = ("import contextlib, io, carepath_cli\n"
+                 "for argv in (['--help'], ['run', '--help'], ['sweep', '--help']):\n"
+                 "    try:\n"
+                 "        with contextlib.redirect_stdout(io.StringIO()):\n"
+                 "            carepath_cli.main(argv)\n"
+                 "    except SystemExit:\n"
+                 "        pass")
+    assert loaded_after(statement) & (HEAVY | {"numpy", "pydantic", "yaml"}) == set()
