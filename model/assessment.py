@@ -127,12 +127,15 @@ def serve_assessments(m) -> None:
     served = m.community.assessment_queue.serve(m.week_start, m.week_end, m.community.weekly_assessments,
                                                 at_home_with_need, episode, carry_over=True)
     tally_waits(m, "community_assessment", served)
-    health_assessment(m, served.person, served.day)
+    if len(served.person):
+        health_assessment(m, served.person, served.day)
     awaiting = waiting_at(pop, Stage.AWAITING_ASSESSMENT)
     for council in m.councils:
         served = council.assessment_queue.serve(m.week_start, m.week_end, council.weekly_assessments, awaiting,
                                                 episode, carry_over=True, first_route=Route.HOSPITAL)
         tally_waits(m, "council_assessment", served)
+        if len(served.person) == 0:
+            continue
         _, first = np.unique(served.person, return_index=True)  # one decision a person a week
         once = np.zeros(len(served.person), bool)
         once[first] = True
@@ -141,7 +144,8 @@ def serve_assessments(m) -> None:
                                       (Route.SOCIAL, council_assessment, ~in_hospital),
                                       (Route.HOSPITAL, inpatient_assessment, in_hospital)):
             here = once & (served.route == route) & where
-            handler(m, served.person[here], served.day[here])
+            if here.any():  # most weeks a route has nobody; a handler given nobody does nothing
+                handler(m, served.person[here], served.day[here])
 
 
 def health_assessment(m, ids: np.ndarray, day: np.ndarray) -> None:
