@@ -11,6 +11,8 @@ from enum import IntEnum
 import numpy as np
 import pandas as pd
 
+from model.population import per_person
+
 
 class Event(IntEnum):
     ENTRY = 0
@@ -63,12 +65,6 @@ _FIELDS = ("person_id", "day", "event", "organisation", "payer", "cost", "purpos
 _DTYPES = (np.int64, np.int32, np.int8, np.int8, np.int8, np.float64, np.int8, bool, np.int32)
 
 
-def _column(value, dtype, n: int) -> np.ndarray:
-    """One field of a batch: the values given, or one value repeated for all n events."""
-    column = np.asarray(value, dtype=dtype)
-    return np.full(n, column, dtype=dtype) if column.ndim == 0 else column
-
-
 class EventLog:
     """Columns of events, appended a batch at a time; cheap to leave on."""
 
@@ -86,7 +82,7 @@ class EventLog:
         if n == 0:
             return
         values = (ids, day, event, organisation, payer, cost, purpose, duplicate, episode)
-        self._chunks.append(tuple(_column(v, t, n) for v, t in zip(values, _DTYPES)))
+        self._chunks.append(tuple(per_person(v, n, t) for v, t in zip(values, _DTYPES)))
 
     def since(self, mark: int) -> tuple[dict[str, np.ndarray], int]:
         """Raw columns of the events recorded after `mark` (0 at first), and the new mark.

@@ -13,6 +13,13 @@ import numba
 import numpy as np
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _need_unmet(stage, package, no_stage, in_reablement, in_intermediate_care, no_package):
+    """needs.unmet_need for one person at home: an open need that no service is meeting yet."""
+    return ((stage != no_stage) & (stage != in_reablement) & (stage != in_intermediate_care)
+            & (package == no_package))
+
+
 @numba.njit(cache=True, nogil=True)
 def crisis_rate(ids, base, trend, last_discharge_day, week_start, window, recent_rr, alive, place, stage, package,
                 home, no_stage, in_reablement, in_intermediate_care, no_package, unmet_rr, coordinator,
@@ -26,9 +33,9 @@ def crisis_rate(ids, base, trend, last_discharge_day, week_start, window, recent
         r = base[person] * trend
         if week_start - last_discharge_day[person] <= window:
             r *= recent_rr
-        s = stage[person]
-        if (s != no_stage and s != in_reablement and s != in_intermediate_care and place[person] == home
-                and package[person] == no_package and alive[person]):
+        if (alive[person] and place[person] == home
+                and _need_unmet(stage[person], package[person], no_stage, in_reablement, in_intermediate_care,
+                                no_package)):
             r *= unmet_rr
         if coordinator[person]:
             r *= coordinator_rr
@@ -57,13 +64,12 @@ def headcount(alive, dementia, place, stage, package, age, n_conditions, hospita
     for i in range(alive.shape[0]):
         a = np.int64(alive[i])
         where = place[i]
-        s = stage[i]
         at_home = a * np.int64(where == home)
         c_alive += a
         c_dementia += a * np.int64(dementia[i])
         c_home += at_home
-        c_unmet += at_home * np.int64((s != no_stage) & (s != in_reablement) & (s != in_intermediate_care)
-                                      & (package[i] == no_package))
+        c_unmet += at_home * np.int64(_need_unmet(stage[i], package[i], no_stage, in_reablement,
+                                                  in_intermediate_care, no_package))
         c_home_65 += at_home * np.int64(age[i] >= 65)
         c_care_home += a * np.int64(where == care_home)
         c_multimorbid += a * np.int64((n_conditions[i] >= 2) & (where != hospital))

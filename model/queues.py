@@ -14,9 +14,6 @@ import numpy as np
 
 from model.population import per_person
 
-_EMPTY_I = np.array([], dtype=np.int64)
-
-
 class Served(NamedTuple):
     """Who a queue served this week: each on their ready day or the week's first day."""
 
@@ -29,12 +26,14 @@ class Served(NamedTuple):
 
 
 def _nobody(dtype=np.int64) -> np.ndarray:
+    """An empty column, read-only so that sharing it is safe."""
     empty = np.array([], dtype=dtype)
     empty.flags.writeable = False
     return empty
 
 
-NOBODY_SERVED = Served(_nobody(), _nobody(), _nobody(), _nobody(), _nobody(np.float64), _nobody())
+_EMPTY_I = _nobody()
+NOBODY_SERVED = Served(_EMPTY_I, _EMPTY_I, _EMPTY_I, _EMPTY_I, _nobody(np.float64), _EMPTY_I)
 
 
 class ServiceQueue:
