@@ -152,6 +152,13 @@ def parse_yaml(data: bytes | str, origin: str, error: type[Exception] = YamlRefu
             loader.dispose()
 
 
+# Documents already parsed, by their bytes: a sweep builds thousands of models from the same
+# few files, and parsing with the checks here costs more than a small run's first weeks. The
+# file is read every time, so an edited file is parsed afresh; callers get their own copy.
+_PARSED_FILES_KEPT = 64
+_parsed_files: dict[bytes, Any] = {}
+
+
 def read_yaml_file(path, origin: str, error: type[Exception] = YamlRefused) -> Any:
     """Read and parse a YAML file within the bounds; the size is checked before reading."""
     try:
@@ -170,9 +177,3 @@ def read_yaml_file(path, origin: str, error: type[Exception] = YamlRefused) -> A
         _parsed_files[data] = parsed
     return copy.deepcopy(parsed)
 
-
-# Documents already parsed, by their bytes: a sweep builds thousands of models from the same
-# few files, and parsing with the checks above costs more than a small run's first weeks. The
-# file is read every time, so an edited file is parsed afresh; callers get their own copy.
-_PARSED_FILES_KEPT = 64
-_parsed_files: dict[bytes, Any] = {}

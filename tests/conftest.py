@@ -36,9 +36,9 @@ def small_run():
     return make
 
 
-
 FILE_SECONDS = Path(__file__).with_name("file_seconds.json")
 _measured: defaultdict[str, float] = defaultdict(float)
+_recording = False  # set in pytest_configure
 
 
 def _test_file(nodeid: str) -> str:
@@ -53,17 +53,20 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: -seconds.get(_test_file(item.nodeid), typical))
 
 
-def _writing_seconds(config) -> bool:
-    """Only the process that sees every test's report (not an xdist worker) writes them."""
-    return os.environ.get("CAREPATH_TEST_SECONDS") == "write" and not hasattr(config, "workerinput")
+def pytest_configure(config):
+    """Only the process that sees every test's report (not an xdist worker) records seconds,
+    and only when asked to."""
+    global _recording
+    _recording = os.environ.get("CAREPATH_TEST_SECONDS") == "write" and not hasattr(config, "workerinput")
 
 
 def pytest_runtest_logreport(report):
-    _measured[_test_file(report.nodeid)] += report.duration
+    if _recording:
+        _measured[_test_file(report.nodeid)] += report.duration
 
 
 def pytest_sessionfinish(session):
-    if _writing_seconds(session.config) and _measured:
+    if _recording and _measured:
         ordered = dict(sorted(((name, round(seconds, 1)) for name, seconds in _measured.items()),
                               key=lambda pair: -pair[1]))
         FILE_SECONDS.write_text(json.dumps(ordered, indent=1) + "\n")
