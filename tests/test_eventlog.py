@@ -22,7 +22,7 @@ def test_event_log_reconciles_with_the_tallies(small_run):
 
 
 def audit_duplicates(visits):
-    """Recompute duplicates from the log alone, by MODEL.md's definition."""
+    """Recompute duplicates from the log alone, by the ODD's definition (docs/ODD.md, submodel 7.9)."""
     flags = []
     last = {}  # (person, purpose, organisation) -> (day, episode)
     for row in visits.itertuples():
