@@ -1,9 +1,10 @@
 """People: one row per person in numpy columns, and the synthetic population generator.
 
 Why columns, not Agent objects: a Python object per patient costs about 1 us per
-agent-step even for a trivial step (measured with Mesa 3.5 on the development machine); numpy columns cost about 2,000 times
-less, which is what makes 100,000 patients over ten years a matter of seconds. A person's
-row index is their stable person id: rows are never reused or reordered.
+agent-step even for a trivial step (measured with Mesa 3.5 on the development machine);
+numpy columns cost about 2,000 times less, which is what makes 100,000 patients over ten
+years a matter of seconds. A person's row index is their stable person id: rows are never
+reused or reordered.
 """
 from __future__ import annotations
 
