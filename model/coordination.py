@@ -42,9 +42,21 @@ def stratify(m) -> None:
     pop.view("coordinator")[:] = False
     if wanted == 0:
         return
-    risk = crisis_rate(m, at_home)
-    top = at_home[np.lexsort((at_home, -risk))[:wanted]]
+    top = at_home[highest_first(crisis_rate(m, at_home), wanted)]
     pop.coordinator[top] = True
     new = top[~previously[top]]
     m.log.record(new, m.week_start, Event.COORDINATOR_ASSIGNED, Organisation.INTEGRATED_TEAM,
                  m.levers.payer_for("case_management"))
+
+
+def highest_first(risk: np.ndarray, wanted: int) -> np.ndarray:
+    """Positions of the `wanted` highest risks, highest first, ties by position: the first
+    `wanted` of a full sort, found without sorting everyone (a partition finds the wanted-th
+    highest risk; only those at or above it are sorted)."""
+    key = -risk
+    if wanted < len(key):
+        threshold = np.partition(key, wanted - 1)[wanted - 1]
+        candidates = np.flatnonzero(key <= threshold)
+    else:
+        candidates = np.arange(len(key))
+    return candidates[np.lexsort((candidates, key[candidates]))[:wanted]]

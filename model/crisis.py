@@ -15,8 +15,8 @@ from model import hospital, rapid_response
 from model.costs import Payer
 from model.eventlog import Event, Organisation
 from model.needs import UNMET_NEED_CODES, start_need, unmet_need
-from model.population import Place
-from model.timing import DAYS_PER_WEEK, WEEKS_PER_YEAR, weekly_probability
+from model.population import Place, living_outside_hospital
+from model.timing import DAYS_PER_WEEK, WEEKS_PER_YEAR, weekly_probability_in_place
 
 
 def crisis_rate(m, ids: np.ndarray) -> np.ndarray:
@@ -60,8 +60,8 @@ def attend_ae(m, ids: np.ndarray, day: np.ndarray) -> None:
 def crises(m) -> None:
     pop, area = m.pop, m.config.area
     # Rates and draws for those who can have a crisis only (a draw does not depend on who else is asked).
-    can_have_crisis = np.flatnonzero(pop.view("alive") & (pop.view("place") != Place.HOSPITAL))
-    p = weekly_probability(crisis_rate(m, can_have_crisis))
+    can_have_crisis = living_outside_hospital(m)
+    p = weekly_probability_in_place(crisis_rate(m, can_have_crisis))
     hit = can_have_crisis[m.streams.bernoulli("crisis", m.week, can_have_crisis, p)]
     if len(hit) == 0:
         return

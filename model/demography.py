@@ -11,7 +11,7 @@ from model.needs import start_need
 from model.population import (FLAG_SHARE, Frailty, Package, Place, dementia_rate, deprivation_offsets,
                               flag_share, generate_people, prevalence_curve)
 from model.timing import (DAYS_PER_WEEK, DAYS_PER_YEAR, SLOW_PROCESS_WEEKS, WEEKS_PER_YEAR,
-                          weekly_probability)
+                          weekly_probability, weekly_probability_in_place)
 
 ENTRANT_CANDIDATES = 1 << 40  # candidate numbers for entrants start here, 2**24 per week
 
@@ -81,22 +81,31 @@ def new_conditions(m) -> None:
     """Multimorbidity progresses at the rate the age gradient of prevalence implies; dementia
     starts at its own incidence by age."""
     pop, prev = m.pop, m.config.area.prevalence
-    ids = alive_ids(m)
     alpha, beta = prevalence_curve(prev.multimorbid_65_74, prev.multimorbid_85_plus,
                                    prev.deprivation_shift_years, m.config.area.population.oldest_age_decay_years)
-    eff_age = pop.age[ids] + deprivation_offsets(prev.deprivation_shift_years)[pop.deprivation[ids] - 1]
-    rate = prev.new_condition_rate_scale * beta * np.exp(alpha + beta * (eff_age - 70))
-    gained = ids[m.streams.bernoulli("condition.new", m.week, ids, weekly_probability(rate, SLOW_PROCESS_WEEKS))]
+    offsets = deprivation_offsets(prev.deprivation_shift_years)
+    if m.streams.compiled:  # the same exponents in one pass (passes_compiled.py)
+        from model import passes_compiled
+        ids, rate = passes_compiled.condition_exponents(pop.view("alive"), pop.view("age"), pop.view("deprivation"),
+                                                        offsets, alpha, beta)
+    else:
+        ids = alive_ids(m)
+        eff_age = pop.age[ids] + offsets[pop.deprivation[ids] - 1]
+        rate = alpha + beta * (eff_age - 70)
+    np.exp(rate, out=rate)
+    rate *= prev.new_condition_rate_scale * beta  # the rate is scale * beta * exp(alpha + beta (age - 70))
+    p = weekly_probability_in_place(rate, SLOW_PROCESS_WEEKS)
+    gained = ids[m.streams.bernoulli("condition.new", m.week, ids, p)]
     pop.n_conditions[gained] += 1
     for flag in FLAG_SHARE:
         column = getattr(pop, flag)
         column[gained] |= m.streams.bernoulli(f"condition.{flag}", m.week, gained,
                                               flag_share(flag, pop.age[gained]))
     # Dementia has its own incidence by age, so that its prevalence holds as people with it die.
-    free = ids[~pop.dementia[ids]]
+    free = passes_compiled.without(ids, pop.dementia) if m.streams.compiled else ids[~pop.dementia[ids]]
     incidence = dementia_rate(prev.dementia_incidence_at_80, prev.dementia_prevalence_doubling_years, pop.age[free])
     onset = free[m.streams.bernoulli("condition.dementia", m.week, free,
-                                     weekly_probability(incidence, SLOW_PROCESS_WEEKS))]
+                                     weekly_probability_in_place(incidence, SLOW_PROCESS_WEEKS))]
     pop.dementia[onset] = True
 
 
@@ -105,11 +114,22 @@ def frailty_progression(m) -> None:
     at home, or, for someone who already has home care, a reassessment of what they need."""
     pop, area = m.pop, m.config.area
     prev = area.prevalence
-    ids = alive_ids(m)
-    ids = ids[pop.frailty[ids] < Frailty.SEVERE]
-    rate = prev.frailty_progression_rate * np.where(pop.age[ids] >= 65, 1.0, prev.frailty_progression_under_65_rr)
-    rate = rate * (1 + prev.frailty_progression_per_extra_condition * np.maximum(pop.n_conditions[ids] - 2, 0))
-    worse = ids[m.streams.bernoulli("frailty.progress", m.week, ids, weekly_probability(rate, SLOW_PROCESS_WEEKS))]
+    if m.streams.compiled:  # the same chances, from a table of the same expressions (passes_compiled.py)
+        from model import passes_compiled
+        n_conditions = pop.view("n_conditions")
+        extra = np.arange(max(int(n_conditions.max(initial=0)) - 1, 1))  # conditions beyond two: 0, 1, ...
+        rate = prev.frailty_progression_rate * np.array([prev.frailty_progression_under_65_rr, 1.0])
+        rate = rate[:, None] * (1 + prev.frailty_progression_per_extra_condition * extra)[None, :]
+        ids, p = passes_compiled.frailty_candidates(pop.view("alive"), pop.view("frailty"), int(Frailty.SEVERE),
+                                                    pop.view("age"), n_conditions,
+                                                    weekly_probability(rate, SLOW_PROCESS_WEEKS))
+    else:
+        ids = alive_ids(m)
+        ids = ids[pop.frailty[ids] < Frailty.SEVERE]
+        rate = prev.frailty_progression_rate * np.where(pop.age[ids] >= 65, 1.0, prev.frailty_progression_under_65_rr)
+        rate = rate * (1 + prev.frailty_progression_per_extra_condition * np.maximum(pop.n_conditions[ids] - 2, 0))
+        p = weekly_probability_in_place(rate, SLOW_PROCESS_WEEKS)
+    worse = ids[m.streams.bernoulli("frailty.progress", m.week, ids, p)]
     pop.frailty[worse] += 1
     at_home = worse[(pop.place[worse] == Place.HOME) & (pop.frailty[worse] >= Frailty.MODERATE)]
     declines = at_home[m.streams.bernoulli("frailty.need", m.week, at_home,

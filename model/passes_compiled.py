@@ -77,3 +77,105 @@ def headcount(alive, dementia, place, stage, package, age, n_conditions, hospita
     counts[0], counts[1], counts[2], counts[3] = c_alive, c_dementia, c_home, c_unmet
     counts[4], counts[5], counts[6] = c_home_65, c_care_home, c_multimorbid
     return counts
+
+
+@numba.njit(cache=True, nogil=True)
+def age_exponents(age, crisis_doubling_years, mortality_doubling_years):
+    """risk.RiskFactors.refresh's powers of two, before numpy's exp2: for crises
+    (max(age, 65) - 75) / doubling years, for deaths (age - 75) / doubling years."""
+    crisis = np.empty(age.shape[0], dtype=np.float64)
+    mortality = np.empty(age.shape[0], dtype=np.float64)
+    for i in range(age.shape[0]):
+        crisis[i] = (max(age[i], 65.0) - 75.0) / crisis_doubling_years
+        mortality[i] = (age[i] - 75.0) / mortality_doubling_years
+    return crisis, mortality
+
+
+@numba.njit(cache=True, nogil=True)
+def person_risks(age, frailty, n_conditions, dementia, sex, crisis_growth, crisis_at_75, crisis_under_65,
+                 crisis_frailty, crisis_conditions, crisis_dementia, consultations_by, no_consultation_by,
+                 mortality_growth, mortality_at_75, female, male, mortality_frailty, mortality_dementia,
+                 exponent_per_rate):
+    """risk.RiskFactors.refresh for everyone, given exp2 of `age_exponents` (the growths) and
+    the weekly consultations and exp(-consultations) by (two or more conditions, frailty):
+    crisis rates, weekly consultations, their chance of none, and the death rate times
+    `exponent_per_rate` (timing.weekly_probability's step before expm1). Factors that do not
+    apply multiply by 1.0, as numpy's np.where(..., 1.0) does; the product is unchanged."""
+    n = age.shape[0]
+    crisis = np.empty(n, dtype=np.float64)
+    consultations = np.empty(n, dtype=np.float64)
+    no_consultation = np.empty(n, dtype=np.float64)
+    death = np.empty(n, dtype=np.float64)
+    top = crisis_conditions.shape[0] - 1
+    for i in range(n):
+        level, conditions = frailty[i], np.int64(n_conditions[i])
+        r = crisis_at_75 * crisis_growth[i] if age[i] >= 65 else crisis_under_65
+        r *= crisis_frailty[level]
+        r *= crisis_conditions[min(max(conditions - 2, 0), top)]
+        r *= crisis_dementia if dementia[i] else 1.0
+        crisis[i] = r
+        multimorbid = 1 if conditions >= 2 else 0
+        consultations[i] = consultations_by[multimorbid, level]
+        no_consultation[i] = no_consultation_by[multimorbid, level]
+        d = mortality_at_75 * mortality_growth[i]
+        d *= female if sex[i] == 1 else male
+        d *= mortality_frailty[level]
+        d *= mortality_dementia if dementia[i] else 1.0
+        death[i] = d * exponent_per_rate
+    return crisis, consultations, no_consultation, death
+
+
+@numba.njit(cache=True, nogil=True)
+def living_outside(alive, place, outside):
+    """np.flatnonzero(alive & (place != outside)): the living not at that place, in one pass."""
+    ids = np.empty(alive.shape[0], dtype=np.int64)
+    n = 0
+    for i in range(alive.shape[0]):
+        if alive[i] and place[i] != outside:
+            ids[n] = i
+            n += 1
+    return ids[:n]
+
+
+@numba.njit(cache=True, nogil=True)
+def without(ids, flag):
+    """ids[~flag[ids]]: those of these people without the flag."""
+    kept = np.empty(ids.shape[0], dtype=np.int64)
+    n = 0
+    for i in range(ids.shape[0]):
+        if not flag[ids[i]]:
+            kept[n] = ids[i]
+            n += 1
+    return kept[:n]
+
+
+@numba.njit(cache=True, nogil=True)
+def condition_exponents(alive, age, deprivation, offsets, alpha, beta):
+    """demography.new_conditions' first step: the living, and for each the exponent
+    alpha + beta * (effective age - 70) of their rate of a new condition, before numpy's exp."""
+    ids = np.empty(alive.shape[0], dtype=np.int64)
+    exponent = np.empty(alive.shape[0], dtype=np.float64)
+    n = 0
+    for i in range(alive.shape[0]):
+        if alive[i]:
+            ids[n] = i
+            exponent[n] = alpha + beta * ((age[i] + offsets[deprivation[i] - 1]) - 70.0)
+            n += 1
+    return ids[:n], exponent[:n]
+
+
+@numba.njit(cache=True, nogil=True)
+def frailty_candidates(alive, frailty, most_frail, age, n_conditions, probability_by):
+    """demography.frailty_progression's first step: the living below the most frail level,
+    and each one's chance of moving up, looked up by (aged 65 or more, conditions beyond two)
+    in a table numpy worked out with the function's own expressions."""
+    ids = np.empty(alive.shape[0], dtype=np.int64)
+    p = np.empty(alive.shape[0], dtype=np.float64)
+    top = probability_by.shape[1] - 1
+    n = 0
+    for i in range(alive.shape[0]):
+        if alive[i] and frailty[i] < most_frail:
+            ids[n] = i
+            p[n] = probability_by[1 if age[i] >= 65 else 0, min(max(np.int64(n_conditions[i]) - 2, 0), top)]
+            n += 1
+    return ids[:n], p[:n]

@@ -77,7 +77,10 @@ def _share_multimorbid(lam: np.ndarray) -> np.ndarray:
 
 def dementia_rate(at_80: float, doubling_years: float, age: np.ndarray) -> np.ndarray:
     """A dementia rate (prevalence or incidence) that doubles every `doubling_years` of age."""
-    return np.minimum(at_80 * np.exp2((age - 80.0) / doubling_years), 0.9)
+    rate = (age - 80.0) / doubling_years  # a fresh array, which the steps below work in
+    np.exp2(rate, out=rate)
+    rate *= at_80
+    return np.minimum(rate, 0.9, out=rate)
 
 
 def flag_share(flag: str, age: np.ndarray) -> np.ndarray:
@@ -182,6 +185,15 @@ class Population:
     def view(self, name: str) -> np.ndarray:
         """The live part of a column."""
         return getattr(self, name)[: self.size]
+
+
+def living_outside_hospital(m) -> np.ndarray:
+    """Ids of the living not in hospital: who can have a crisis or consult a GP this week."""
+    pop = m.pop
+    if m.streams.compiled:  # the same ids in one pass (passes_compiled.py)
+        from model import passes_compiled
+        return passes_compiled.living_outside(pop.view("alive"), pop.view("place"), int(Place.HOSPITAL))
+    return np.flatnonzero(pop.view("alive") & (pop.view("place") != Place.HOSPITAL))
 
 
 def per_person(value, n: int, dtype=None) -> np.ndarray:

@@ -13,7 +13,7 @@ import numpy as np
 from model import needs
 from model.costs import Payer
 from model.eventlog import Event, Organisation
-from model.population import Frailty, Package, Place
+from model.population import Frailty, Package, Place, living_outside_hospital
 from model.timing import DAYS_PER_WEEK
 
 
@@ -29,7 +29,7 @@ def practice_demand(m, ids: np.ndarray) -> np.ndarray:
 def consultations(m) -> None:
     pop, pc, costs = m.pop, m.config.area.primary_care, m.config.area.costs
     # Only people alive and out of hospital can consult: rates and draws are for them alone.
-    out_of_hospital = np.flatnonzero(pop.view("alive") & (pop.view("place") != Place.HOSPITAL))
+    out_of_hospital = living_outside_hospital(m)
     demand = practice_demand(m, out_of_hospital)  # by conditions, frailty
     capacity = np.array([p.weekly_capacity for p in m.practices])
     kept_share = np.minimum(1.0, capacity / np.maximum(demand, 1e-9))

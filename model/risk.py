@@ -16,12 +16,26 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.timing import DAYS_PER_WEEK, DAYS_PER_YEAR, weekly_probability
+from model.timing import (DAYS_PER_WEEK, DAYS_PER_YEAR, exponent_per_rate, weekly_probability,
+                          weekly_probability_in_place)
+
+
+MAX_EXTRA_CONDITIONS = 63  # conditions beyond two that raise the crisis rate, at most
 
 
 def frailty_ratios(section) -> np.ndarray:
     """Hazard ratios by frailty level (fit, mild, moderate, severe)."""
     return np.array([1.0, section.frailty_hr_mild, section.frailty_hr_moderate, section.frailty_hr_severe])
+
+
+def condition_ratios(crisis) -> np.ndarray:
+    """The crisis relative risk for 0, 1, 2, ... conditions beyond two."""
+    return crisis.condition_rr_per_extra ** np.arange(MAX_EXTRA_CONDITIONS + 1)
+
+
+def consultation_frailty_ratios(primary_care) -> np.ndarray:
+    """Consultation relative rates by frailty level, fit being one level below mild."""
+    return primary_care.frailty_rr_per_level ** (np.arange(4) - 1.0)
 
 
 class RiskFactors:
@@ -38,23 +52,47 @@ class RiskFactors:
         age, frailty = pop.view("age"), pop.view("frailty")
         n_conditions, dementia = pop.view("n_conditions"), pop.view("dementia")
         c, pc, mort = area.crisis, area.primary_care, area.mortality
+        # rate_at_75 is for men and women together: men above it, women below.
+        both = (1.0 + mort.male_rr) / 2.0
+        if m.streams.compiled:  # the same numbers, in two passes (passes_compiled.py)
+            self._refresh_compiled(pop, c, pc, mort, both)
+            return
 
         older = c.rate_at_75 * np.exp2((np.maximum(age, 65) - 75) / c.age_doubling_years)
         crisis = np.where(age >= 65, older, c.rate_under_65)
         crisis *= frailty_ratios(c)[frailty]
-        crisis *= (c.condition_rr_per_extra ** np.arange(64))[np.clip(n_conditions - 2, 0, 63)]
+        crisis *= condition_ratios(c)[np.clip(n_conditions - 2, 0, MAX_EXTRA_CONDITIONS)]
         crisis *= np.where(dementia, c.dementia_rr, 1.0)
         self.crisis = crisis
 
         consultations = np.where(n_conditions >= 2, pc.consultations_multimorbid, pc.consultations_one_condition)
-        consultations *= (pc.frailty_rr_per_level ** (np.arange(4) - 1.0))[frailty]
+        consultations *= consultation_frailty_ratios(pc)[frailty]
         self.weekly_consultations = consultations * (DAYS_PER_WEEK / DAYS_PER_YEAR)
         self.no_consultation = np.exp(-self.weekly_consultations)
 
         mortality = mort.rate_at_75 * np.exp2((age - 75) / mort.age_doubling_years)
-        # rate_at_75 is for men and women together: men above it, women below.
-        both = (1.0 + mort.male_rr) / 2.0
         mortality *= np.where(pop.view("sex") == 1, 1.0 / both, mort.male_rr / both)
         mortality *= frailty_ratios(mort)[frailty]
         mortality *= np.where(dementia, mort.dementia_hr, 1.0)
         self.death = weekly_probability(mortality)
+
+    def _refresh_compiled(self, pop, c, pc, mort, both) -> None:
+        """`refresh` with its per-person arithmetic in compiled loops and its exponentials in
+        numpy, as in `refresh`: exp2 over everyone, expm1 over everyone, and exp over the eight
+        (conditions, frailty) combinations that decide consultations."""
+        from model import passes_compiled
+        crisis_growth, mortality_growth = passes_compiled.age_exponents(
+            pop.view("age"), c.age_doubling_years, mort.age_doubling_years)
+        np.exp2(crisis_growth, out=crisis_growth)
+        np.exp2(mortality_growth, out=mortality_growth)
+        # Consultations a week by (two or more conditions, frailty): `refresh`'s expressions.
+        by_conditions = np.array([pc.consultations_one_condition, pc.consultations_multimorbid])
+        weekly = by_conditions[:, None] * consultation_frailty_ratios(pc)[None, :]
+        weekly = weekly * (DAYS_PER_WEEK / DAYS_PER_YEAR)
+        self.crisis, self.weekly_consultations, self.no_consultation, self.death = passes_compiled.person_risks(
+            pop.view("age"), pop.view("frailty"), pop.view("n_conditions"), pop.view("dementia"), pop.view("sex"),
+            crisis_growth, c.rate_at_75, c.rate_under_65, frailty_ratios(c), condition_ratios(c), c.dementia_rr,
+            weekly, np.exp(-weekly),
+            mortality_growth, mort.rate_at_75, 1.0 / both, mort.male_rr / both, frailty_ratios(mort),
+            mort.dementia_hr, exponent_per_rate())
+        weekly_probability_in_place(self.death, scaled=True)

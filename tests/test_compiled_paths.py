@@ -134,6 +134,49 @@ def test_the_compiled_passes_are_their_numpy_twins(monkeypatch):
     assert compiled_counts == headcount(m) == headcount_numpy(m)
 
 
+def test_the_slow_step_and_the_risk_refresh_are_the_same_on_either_path(monkeypatch):
+    """The compiled risk refresh, new conditions, frailty progression and stratification (passes_compiled.py,
+    per-person arithmetic in loops, tables of the numpy expressions) against their numpy
+    twins: the same risks, and the same people gaining a condition, dementia or frailty."""
+    import copy
+
+    from model import coordination, demography
+    from model.api import build_model
+    monkeypatch.setenv("CAREPATH_DRAWS", "compiled")
+    m = build_model("integrated", patients=4000, seed=9, years=1)
+    m.run_for(30)
+    assert m.pop.view("dementia").any() and (m.pop.view("sex") == 1).any() and (m.pop.view("age") < 65).any()
+    compiled, plain = copy.deepcopy(m), copy.deepcopy(m)
+    plain.streams._compiled = None
+    for world in (compiled, plain):
+        world.risks.__init__()  # empty: what is compared below is worked out here, by each path
+        world.risks.refresh(world)
+    for name in ("crisis", "weekly_consultations", "no_consultation", "death"):
+        assert np.array_equal(getattr(compiled.risks, name), getattr(plain.risks, name)), name
+        assert np.array_equal(getattr(compiled.risks, name), getattr(m.risks, name)), name
+    for step in (demography.new_conditions, demography.frailty_progression, coordination.stratify):
+        compiled, plain = copy.deepcopy(m), copy.deepcopy(m)
+        plain.streams._compiled = None
+        step(compiled)
+        step(plain)
+        changed = 0
+        for column in m.pop.columns():
+            assert np.array_equal(compiled.pop.view(column), plain.pop.view(column)), column
+            changed += int((compiled.pop.view(column) != m.pop.view(column)).sum())
+        assert changed > 0, f"{step.__name__} changed nobody: the comparison would show nothing"
+
+
+@settings(max_examples=300, deadline=None)
+@given(risk=hnp.arrays(np.float64, st.integers(1, 80), elements=st.sampled_from([0.0, -0.0, 0.1, 0.25, 2.0, 7.5])
+                       | st.floats(0, 10)), data=st.data())
+def test_the_highest_risks_are_a_full_sorts_first_ones(risk, data):
+    """coordination.highest_first partitions instead of sorting everyone: it must pick what
+    a full sort by risk, ties by position, puts first, in that order."""
+    from model.coordination import highest_first
+    wanted = data.draw(st.integers(1, len(risk)))
+    assert np.array_equal(highest_first(risk, wanted), np.lexsort((np.arange(len(risk)), -risk))[:wanted])
+
+
 @settings(max_examples=200, deadline=None)
 @given(word=st.integers(0, 2**64 - 1))
 def test_a_keys_mixing_in_python_integers_is_the_numpy_finaliser(word):
