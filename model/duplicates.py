@@ -16,6 +16,9 @@ from model.population import NO_DAY
 
 PURPOSES = [p for p in Purpose if p]
 ORGANISATIONS = list(Organisation)
+# For each organisation, every other real one, as a column of row numbers for one gather.
+_OTHERS = {int(org): np.array([o for o in ORGANISATIONS if o not in (org, Organisation.NONE)], dtype=np.intp)[:, None]
+           for org in ORGANISATIONS}
 
 
 class VisitRegistry:
@@ -35,22 +38,23 @@ class VisitRegistry:
             self.last_day = np.pad(self.last_day, pad, constant_values=NO_DAY)
             self.last_episode = np.pad(self.last_episode, pad, constant_values=-1)
 
-    def _others(self, organisation: int) -> list[int]:
-        return [o for o in ORGANISATIONS if o != organisation and o != Organisation.NONE]
+    def _by_others(self, table: np.ndarray, purpose: int, organisation: int, ids) -> np.ndarray:
+        """`table`'s entries for these people and purpose from every other organisation: one
+        row per organisation, one column per person (a single gather)."""
+        return table[int(purpose)][_OTHERS[int(organisation)], ids]
 
     def served_elsewhere(self, ids, purpose: Purpose, organisation: int, episode) -> np.ndarray:
         """True where another organisation already served this purpose in this episode."""
-        others = self._others(organisation)
-        return (self.last_episode[purpose][:, ids][others] == episode).any(axis=0)
+        return (self._by_others(self.last_episode, purpose, organisation, ids) == episode).any(axis=0)
 
     def record(self, ids, day, purpose: Purpose, organisation: int, episode) -> np.ndarray:
         """Record visits; return which are duplicates (same purpose and episode, another
         organisation, within the window)."""
         ids = np.asarray(ids)
-        others = self._others(organisation)
-        same_episode = self.last_episode[purpose][:, ids][others] == episode
-        recent = np.asarray(day) - self.last_day[purpose][:, ids][others] <= self.window
+        same_episode = self._by_others(self.last_episode, purpose, organisation, ids) == episode
+        recent = np.asarray(day) - self._by_others(self.last_day, purpose, organisation, ids) <= self.window
         duplicate = (same_episode & recent).any(axis=0)
-        self.last_day[purpose, organisation, ids] = day
-        self.last_episode[purpose, organisation, ids] = episode
+        where = (int(purpose), int(organisation), ids)
+        self.last_day[where] = day
+        self.last_episode[where] = episode
         return duplicate
