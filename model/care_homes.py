@@ -23,15 +23,16 @@ def queue(m, ids: np.ndarray, day) -> None:
 
 
 def residents(m, council=None) -> np.ndarray:
-    """Per person: living in a care home now (optionally: in this council's area)."""
+    """Ids of those living in a care home now (optionally: in this council's area), in id order."""
     pop = m.pop
-    living = pop.view("alive") & has_care_home_place(pop.view("package"))
-    return living if council is None else living & (pop.view("council") == council.number)
+    ids = np.flatnonzero(has_care_home_place(pop.view("package")))  # the few placed, then the rest of the test
+    ids = ids[pop.alive[ids]]
+    return ids if council is None else ids[pop.council[ids] == council.number]
 
 
 def start_placements(m) -> None:
     serve_each_council(m, Stage.AWAITING_CARE_HOME, lambda c: c.care_home_queue,
-                       lambda c: c.care_home_places - int(residents(m, c).sum()), "care_home", start)
+                       lambda c: c.care_home_places - len(residents(m, c)), "care_home", start)
 
 
 def start(m, ids: np.ndarray, day: np.ndarray) -> None:
@@ -54,7 +55,7 @@ def start(m, ids: np.ndarray, day: np.ndarray) -> None:
 
 def week_of_fees(m) -> None:
     pop, costs = m.pop, m.config.area.costs
-    ids = np.flatnonzero(residents(m))
+    ids = residents(m)
     weekly = np.where(pop.package[ids] == Package.NURSING, costs.nursing_week, costs.residential_week)
     paid, self_funded = charge_week_of_care(m, "care_homes", ids, weekly, premium=costs.self_funder_premium,
                                             care_home=True)

@@ -13,14 +13,14 @@ import numpy as np
 
 from model.crisis import crisis_rate
 from model.eventlog import Event, Organisation
-from model.population import Place
+from model.population import Place, holding
 from model.timing import WEEKS_PER_YEAR
 
 def case_management(m) -> None:
     pop = m.pop
     if m.week % m.config.arrangement.case_management.restratify_weeks == 0:
         stratify(m)
-    managed = np.flatnonzero(pop.view("coordinator") & pop.view("alive"))
+    managed = holding(pop, "coordinator", True)
     cm = m.config.arrangement.case_management
     m.tally.add("people_with_coordinator", len(managed) / WEEKS_PER_YEAR)
     m.ledger.charge("coordination", m.levers.payer_for("case_management"),

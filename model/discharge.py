@@ -25,7 +25,7 @@ from model import assessment, hospital, intermediate_care, private_care, reablem
 from model.costs import Payer
 from model.eventlog import Event, Organisation, Purpose
 from model.needs import Stage, refer_again, start_need
-from model.population import NO_DAY, Frailty, Package, Place, has_care_home_place
+from model.population import NO_DAY, Frailty, Package, Place, has_care_home_place, holding
 from model.timing import whole_days
 
 # Stages in which an inpatient is already on another service's waiting list.
@@ -36,8 +36,8 @@ WAITING_FOR_A_SERVICE = (Stage.AWAITING_ASSESSMENT, Stage.AWAITING_HOME_CARE, St
 def plan_discharges(m) -> None:
     """For everyone who becomes medically fit this week, decide the way out."""
     pop, area, streams, week = m.pop, m.config.area, m.streams, m.week
-    ids = np.flatnonzero((pop.view("place") == Place.HOSPITAL) & pop.view("alive") & ~pop.view("discharge_planned")
-                         & (pop.view("discharge_day") == NO_DAY) & (pop.view("fit_day") < m.week_end))
+    ids = holding(pop, "place", Place.HOSPITAL, ("discharge_planned", False), ("discharge_day", NO_DAY))
+    ids = ids[pop.fit_day[ids] < m.week_end]
     if len(ids) == 0:
         return
     pop.discharge_planned[ids] = True
@@ -99,8 +99,9 @@ def plan_discharges(m) -> None:
 def complete_discharges(m) -> None:
     """Everyone whose discharge day falls in this week leaves; repeat visits follow a sequential one."""
     pop = m.pop
-    ids = np.flatnonzero((pop.view("place") == Place.HOSPITAL) & (pop.view("discharge_day") != NO_DAY)
-                         & (pop.view("discharge_day") < m.week_end) & pop.view("alive"))
+    ids = holding(pop, "place", Place.HOSPITAL)
+    planned_day = pop.discharge_day[ids]
+    ids = ids[(planned_day != NO_DAY) & (planned_day < m.week_end)]
     if len(ids) == 0:
         return
     day = pop.discharge_day[ids].astype(np.int64)

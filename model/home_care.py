@@ -13,7 +13,7 @@ from model import hospital
 from model.eventlog import Event, Organisation
 from model.means_test import charge_week_of_care, payer_of_care
 from model.needs import Stage, close_need, join_council_list
-from model.population import Package, Place
+from model.population import Package, Place, holding
 from model.queues import serve_each_council
 from model.timing import weekly_probability
 
@@ -25,9 +25,8 @@ def queue(m, ids: np.ndarray, day) -> None:
 
 
 def hours_in_use(m, council) -> float:
-    pop = m.pop
-    mine = pop.view("alive") & (pop.view("council") == council.number) & (pop.view("package") == Package.HOME_CARE)
-    return float(pop.view("home_care_hours")[mine].sum())
+    mine = holding(m.pop, "package", Package.HOME_CARE, ("council", council.number))
+    return float(m.pop.home_care_hours[mine].sum())
 
 
 def start_packages(m) -> None:
@@ -51,8 +50,7 @@ def week_of_care(m) -> None:
     """A week of home care at home, charged by the means test; some packages end (recovery,
     or a change of needs), freeing hours."""
     pop, costs = m.pop, m.config.area.costs
-    home = np.flatnonzero(pop.view("alive") & (pop.view("package") == Package.HOME_CARE)
-                          & (pop.view("place") == Place.HOME))
+    home = holding(pop, "package", Package.HOME_CARE, ("place", Place.HOME))
     hours = pop.home_care_hours[home]
     m.tally.add("home_care_hours", float(hours.sum()))
     charge_week_of_care(m, "home_care", home, hours * costs.home_care_hour, premium=0.0, care_home=False)

@@ -16,7 +16,7 @@ from model import hospital
 from model.costs import Payer
 from model.eventlog import Event, Organisation
 from model.needs import Stage, close_need, refer_again, set_stage
-from model.population import NO_DAY, per_person
+from model.population import NO_DAY, holding, per_person
 from model.queues import tally_waits, waiting_at
 from model.timing import DAYS_PER_WEEK
 
@@ -30,7 +30,7 @@ def queue(m, ids: np.ndarray, day) -> None:
 
 def start_episodes(m) -> None:
     pop = m.pop
-    in_care = int((pop.view("alive") & (pop.view("stage") == Stage.IN_INTERMEDIATE_CARE)).sum())
+    in_care = len(holding(pop, "stage", Stage.IN_INTERMEDIATE_CARE))
     free = max(m.community.intermediate_care_places - in_care, 0.0)
     waiting = waiting_at(pop, Stage.AWAITING_INTERMEDIATE_CARE)
     served = m.community.intermediate_care_queue.serve(m.week_start, m.week_end, free, waiting,
@@ -50,7 +50,7 @@ def start_episodes(m) -> None:
 def week_of_care(m) -> None:
     """A week of intermediate care for everyone in it; episodes that end this week end."""
     pop, ic = m.pop, m.config.area.intermediate_care
-    in_care = np.flatnonzero(pop.view("alive") & (pop.view("stage") == Stage.IN_INTERMEDIATE_CARE))
+    in_care = holding(pop, "stage", Stage.IN_INTERMEDIATE_CARE)
     m.tally.add("intermediate_care_days", DAYS_PER_WEEK * len(in_care))
     m.ledger.charge("intermediate_care", Payer.NHS, m.config.area.costs.intermediate_care_week * len(in_care))
     ending = in_care[pop.service_until[in_care] < m.week_end]

@@ -187,6 +187,18 @@ class Population:
         return getattr(self, name)[: self.size]
 
 
+def holding(pop, column: str, value, *also: tuple[str, object]) -> np.ndarray:
+    """Ids, in id order, of the living whose `column` is `value` and each (column, value) of
+    `also`. Why this order of tests: few people hold any one package, stage or service, so
+    the one column is compared over everyone and the rest only for those few, instead of
+    combining several masks over the whole population each week; the same ids either way."""
+    ids = np.flatnonzero(pop.view(column) == value)
+    keep = pop.alive[ids]
+    for other, other_value in also:
+        keep &= getattr(pop, other)[ids] == other_value
+    return ids[keep]
+
+
 def living_outside_hospital(m) -> np.ndarray:
     """Ids of the living not in hospital: who can have a crisis or consult a GP this week."""
     pop = m.pop

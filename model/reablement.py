@@ -16,7 +16,7 @@ from model.costs import Payer
 from model.eventlog import Event, Organisation
 from model.means_test import charge_council
 from model.needs import Stage, close_need, join_council_list, refer_again, set_stage
-from model.population import NO_DAY, Frailty, Place
+from model.population import NO_DAY, Frailty, Place, holding
 from model.queues import serve_each_council
 from model.timing import DAYS_PER_WEEK
 
@@ -26,9 +26,7 @@ def queue(m, ids: np.ndarray, day) -> None:
 
 
 def places_in_use(m, council) -> int:
-    pop = m.pop
-    return int((pop.view("alive") & (pop.view("council") == council.number)
-                & (pop.view("stage") == Stage.IN_REABLEMENT)).sum())
+    return len(holding(m.pop, "stage", Stage.IN_REABLEMENT, ("council", council.number)))
 
 
 def start_episodes(m) -> None:
@@ -66,10 +64,9 @@ def success_probability(m, ids: np.ndarray) -> np.ndarray:
 def end_episodes(m) -> None:
     """Episodes that end this week: most people need no more; the rest are assessed again at home."""
     pop, sc = m.pop, m.config.area.social_care
-    ids = np.flatnonzero((pop.view("stage") == Stage.IN_REABLEMENT) & (pop.view("service_until") < m.week_end)
-                         & pop.view("alive"))
-    reabling = np.flatnonzero((pop.view("stage") == Stage.IN_REABLEMENT) & pop.view("alive")
-                              & (pop.view("place") == Place.HOME))
+    in_reablement = holding(pop, "stage", Stage.IN_REABLEMENT)
+    ids = in_reablement[pop.service_until[in_reablement] < m.week_end]
+    reabling = in_reablement[pop.place[in_reablement] == Place.HOME]
     m.tally.add("home_care_hours", sc.home_care_hours_mean * len(reabling))
     if len(ids) == 0:
         return
