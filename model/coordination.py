@@ -35,7 +35,7 @@ def stratify(m) -> None:
     """Give coordinators to the highest-risk people at home, up to the coverage now reached."""
     pop = m.pop
     coverage = m.levers.effect["case_management"]
-    at_home = np.flatnonzero(pop.view("alive") & (pop.view("place") == Place.HOME))
+    at_home = np.flatnonzero(pop.view("alive") & (pop.view("place") == int(Place.HOME)))  # int: population.holding
     at_home = at_home[m.levers.reach(pop, at_home)]
     wanted = int(round(coverage * len(at_home)))
     previously = pop.view("coordinator").copy()

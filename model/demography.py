@@ -141,7 +141,7 @@ def frailty_progression(m) -> None:
 def carer_breakdown(m) -> None:
     """An informal carer can no longer cope: the person now needs help at home, or more help."""
     pop = m.pop
-    ids = np.flatnonzero(pop.view("alive") & pop.view("has_carer") & (pop.view("place") == Place.HOME))
+    ids = np.flatnonzero(pop.view("alive") & pop.view("has_carer") & (pop.view("place") == int(Place.HOME)))
     p = weekly_probability(m.config.area.population.carer_breakdown_rate, SLOW_PROCESS_WEEKS)
     broke = ids[m.streams.bernoulli("carer.breakdown", m.week, ids, p)]
     if len(broke) == 0:

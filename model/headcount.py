@@ -38,13 +38,14 @@ def headcount(m) -> Headcount:
 def headcount_numpy(m) -> Headcount:
     pop = m.pop
     alive, place = pop.view("alive"), pop.view("place")
-    at_home = alive & (place == Place.HOME)
+    home, care_home, hospital = int(Place.HOME), int(Place.CARE_HOME), int(Place.HOSPITAL)  # population.holding
+    at_home = alive & (place == home)
     return Headcount(
         alive=int(alive.sum()),
         with_dementia=int((alive & pop.view("dementia")).sum()),
         at_home=int(at_home.sum()),
         unmet_need=int(unmet_need(m).sum()),
         aged_65_at_home=int((at_home & (pop.view("age") >= 65)).sum()),
-        in_care_home=int((alive & (place == Place.CARE_HOME)).sum()),
-        multimorbid_out_of_hospital=int((alive & (pop.view("n_conditions") >= 2) & (place != Place.HOSPITAL)).sum()),
+        in_care_home=int((alive & (place == care_home)).sum()),
+        multimorbid_out_of_hospital=int((alive & (pop.view("n_conditions") >= 2) & (place != hospital)).sum()),
     )

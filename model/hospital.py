@@ -111,7 +111,7 @@ def count_stay_days(m, ids: np.ndarray, until) -> None:
 
 def count_week_end(m) -> None:
     """Bed days this week for everyone still in hospital at the week's end."""
-    ids = np.flatnonzero(m.pop.view("place") == Place.HOSPITAL)
+    ids = np.flatnonzero(m.pop.view("place") == int(Place.HOSPITAL))
     count_stay_days(m, ids, np.full(len(ids), m.week_end))
     for h in m.hospitals:
         here = ids[m.pop.hospital[ids] == h.number]

@@ -69,8 +69,9 @@ def unmet_need(m) -> np.ndarray:
     """Per person: at home with an open need that no service is meeting yet."""
     pop = m.pop
     stage = pop.view("stage")
-    return ((stage != Stage.NONE) & (stage != Stage.IN_REABLEMENT) & (stage != Stage.IN_INTERMEDIATE_CARE)
-            & (pop.view("place") == Place.HOME) & (pop.view("package") == Package.NONE) & pop.view("alive"))
+    home, no_stage, in_reablement, in_intermediate_care, no_package = UNMET_NEED_CODES  # plain ints: population.holding
+    return ((stage != no_stage) & (stage != in_reablement) & (stage != in_intermediate_care)
+            & (pop.view("place") == home) & (pop.view("package") == no_package) & pop.view("alive"))
 
 
 # unmet_need's codes as plain ints, in the order the compiled passes take them (numba types an
