@@ -185,3 +185,25 @@ def test_a_keys_mixing_in_python_integers_is_the_numpy_finaliser(word):
     from model import draws_numpy
     from model.randomness import _mix
     assert _mix(word) == int(draws_numpy.mix(np.array([word], dtype=np.uint64))[0])
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data(), n=st.integers(0, 400))
+def test_selections_of_the_few_are_the_masks_over_everyone(data, n):
+    """population.holding (the rare column first, then the rest for the few) and the compiled
+    living_outside find the ids the masks over everyone find, in the same order."""
+    from model import passes_compiled
+    from model.population import Package, Place, Population, holding
+    pop = Population(n + 3)
+    pop.size = n
+    column = lambda values, dtype: hnp.arrays(dtype, n, elements=st.sampled_from(values))  # noqa: E731
+    pop.alive[:n] = data.draw(column([True, False], bool))
+    pop.place[:n] = data.draw(column([int(p) for p in Place], np.int8))
+    pop.package[:n] = data.draw(column([int(p) for p in Package], np.int8))
+    pop.council[:n] = data.draw(column([0, 1, 2], np.int16))
+    alive, place, package = pop.view("alive"), pop.view("place"), pop.view("package")
+    expected = np.flatnonzero(alive & (package == Package.HOME_CARE) & (pop.view("council") == 1)
+                              & (place == Place.HOME))
+    assert np.array_equal(holding(pop, "package", Package.HOME_CARE, ("council", 1), ("place", Place.HOME)), expected)
+    assert np.array_equal(passes_compiled.living_outside(alive, place, int(Place.HOSPITAL)),
+                          np.flatnonzero(alive & (place != Place.HOSPITAL)))
