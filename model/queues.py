@@ -93,10 +93,11 @@ class ServiceQueue:
                 self.carry = 0.0
             return NOBODY_SERVED
         keep = still_waiting(self.person) & (self.episode == current_episode[self.person])
-        self._select(keep)
+        if not keep.all():  # most weeks everyone listed still waits: nothing to drop
+            self._select(keep)
         ready = self.ready < week_end
-        rank = np.zeros(len(self.person)) if first_route is None else (self.route != first_route)
-        order = np.lexsort((self.person, self.ready, rank))
+        keys = (self.person, self.ready) if first_route is None else (self.person, self.ready, self.route != first_route)
+        order = np.lexsort(keys)
         order = order[ready[order]]
         available = capacity + (self.carry if carry_over else 0.0)
         used = np.cumsum(self.units[order])
@@ -114,7 +115,8 @@ class ServiceQueue:
             self.recent_wait_days += self.WAIT_SMOOTHING * (waited - self.recent_wait_days)
         out = Served(self.person[served_idx], days, self.episode[served_idx], self.route[served_idx],
                      self.units[served_idx], self.ready[served_idx])
-        self._select(~served)
+        if len(served_idx):
+            self._select(~served)
         return out
 
     def _select(self, mask: np.ndarray) -> None:
