@@ -16,7 +16,7 @@ from model.costs import Payer
 from model.eventlog import Event, Organisation
 from model.needs import UNMET_NEED_CODES, start_need, unmet_need
 from model.population import Place, living_outside_hospital
-from model.timing import DAYS_PER_WEEK, WEEKS_PER_YEAR, weekly_probability_in_place
+from model.timing import DAYS_PER_WEEK, WEEKS_PER_YEAR, exponent_per_rate
 
 
 def crisis_rate(m, ids: np.ndarray) -> np.ndarray:
@@ -61,8 +61,9 @@ def crises(m) -> None:
     pop, area = m.pop, m.config.area
     # Rates and draws for those who can have a crisis only (a draw does not depend on who else is asked).
     can_have_crisis = living_outside_hospital(m)
-    p = weekly_probability_in_place(crisis_rate(m, can_have_crisis))
-    hit = can_have_crisis[m.streams.bernoulli("crisis", m.week, can_have_crisis, p)]
+    scaled = crisis_rate(m, can_have_crisis)
+    scaled *= exponent_per_rate()
+    hit = can_have_crisis[m.streams.bernoulli_of_scaled_rate("crisis", m.week, can_have_crisis, scaled)]
     if len(hit) == 0:
         return
     day = m.week_start + m.streams.choice("crisis.day", m.week, hit, DAYS_PER_WEEK)

@@ -10,7 +10,7 @@ from model.eventlog import Event, Organisation
 from model.needs import start_need
 from model.population import (FLAG_SHARE, Frailty, Package, Place, dementia_rate, deprivation_offsets,
                               flag_share, generate_people, prevalence_curve)
-from model.timing import (DAYS_PER_WEEK, DAYS_PER_YEAR, SLOW_PROCESS_WEEKS, WEEKS_PER_YEAR,
+from model.timing import (DAYS_PER_WEEK, DAYS_PER_YEAR, SLOW_PROCESS_WEEKS, WEEKS_PER_YEAR, exponent_per_rate,
                           weekly_probability, weekly_probability_in_place)
 
 ENTRANT_CANDIDATES = 1 << 40  # candidate numbers for entrants start here, 2**24 per week
@@ -94,8 +94,8 @@ def new_conditions(m) -> None:
         rate = alpha + beta * (eff_age - 70)
     np.exp(rate, out=rate)
     rate *= prev.new_condition_rate_scale * beta  # the rate is scale * beta * exp(alpha + beta (age - 70))
-    p = weekly_probability_in_place(rate, SLOW_PROCESS_WEEKS)
-    gained = ids[m.streams.bernoulli("condition.new", m.week, ids, p)]
+    rate *= exponent_per_rate(SLOW_PROCESS_WEEKS)
+    gained = ids[m.streams.bernoulli_of_scaled_rate("condition.new", m.week, ids, rate)]
     pop.n_conditions[gained] += 1
     for flag in FLAG_SHARE:
         column = getattr(pop, flag)
@@ -104,8 +104,8 @@ def new_conditions(m) -> None:
     # Dementia has its own incidence by age, so that its prevalence holds as people with it die.
     free = passes_compiled.without(ids, pop.dementia) if m.streams.compiled else ids[~pop.dementia[ids]]
     incidence = dementia_rate(prev.dementia_incidence_at_80, prev.dementia_prevalence_doubling_years, pop.age[free])
-    onset = free[m.streams.bernoulli("condition.dementia", m.week, free,
-                                     weekly_probability_in_place(incidence, SLOW_PROCESS_WEEKS))]
+    incidence *= exponent_per_rate(SLOW_PROCESS_WEEKS)
+    onset = free[m.streams.bernoulli_of_scaled_rate("condition.dementia", m.week, free, incidence)]
     pop.dementia[onset] = True
 
 

@@ -116,3 +116,20 @@ def poisson_own_nonzero(ids, salt, lam_of_everyone, none_of_everyone):
             count[n] = c
             n += 1
     return kept[:n].copy(), count[:n].copy()
+
+
+@numba.njit(cache=True, nogil=True)
+def below_rate_bound(ids, salt, scaled, margin):
+    """Positions and draws of those whose draw falls below -scaled * margin, an upper bound of
+    their chance -expm1(scaled) (randomness.RandomStreams.bernoulli_of_scaled_rate says why):
+    only they can have the event."""
+    positions = np.empty(ids.shape[0], dtype=np.int64)
+    draws = np.empty(ids.shape[0], dtype=np.float64)
+    n = 0
+    for i in range(ids.shape[0]):
+        u = _draw(ids[i], salt)
+        if u < -scaled[i] * margin:
+            positions[n] = i
+            draws[n] = u
+            n += 1
+    return positions[:n], draws[:n]

@@ -30,6 +30,9 @@ _M1, _M2 = int(draws_numpy.M1), int(draws_numpy.M2)
 # save, but a process that keeps running models (a sweep's worker, a comparison's
 # replications, the workshop app, a test session) soon earns it back (docs/performance.md).
 COMPILED_FROM_PERSON_YEARS = 50_000
+# How far above -x a draw must be to be surely above the chance 1 - e^x (RandomStreams.bernoulli_of_scaled_rate):
+# a relative margin of a billionth, against the few units in the last place (about 1e-16 each) that expm1 may err by.
+RATE_BOUND_MARGIN = 1.0 + 1e-9
 COMPILED_AFTER_RUNS = 3
 _runs_sized = 0
 
@@ -127,6 +130,23 @@ class RandomStreams:
             return self._compiled.below_all(ids, salt, float(p))
         p = np.asarray(p, dtype=np.float64)
         return self._compiled.below(ids, salt, p if p.shape == ids.shape else np.broadcast_to(p, ids.shape))
+
+    def bernoulli_of_scaled_rate(self, decision: str, step: int, ids: np.ndarray, scaled: np.ndarray) -> np.ndarray:
+        """Positions (in `ids`) of those whose draw falls below their chance -expm1(scaled): a
+        Poisson rate's chance of an event (timing.weekly_probability) given the rate already
+        times `timing.exponent_per_rate`. `scaled` may be overwritten.
+
+        The same positions as `bernoulli` with that chance. The compiled path works expm1 out
+        only for those whose draw falls below -scaled * RATE_BOUND_MARGIN (a few in a hundred
+        a week): since 1 - e^x <= -x for every x <= 0, and a computed expm1 is within a few
+        units in the last place of the true value, nobody whose draw is at or above that
+        bound can fall below the chance, and for the rest the comparison is the usual one."""
+        from model.timing import weekly_probability_in_place
+        if self._compiled is None:
+            return np.flatnonzero(self.bernoulli(decision, step, ids, weekly_probability_in_place(scaled, scaled=True)))
+        positions, draws = self._compiled.below_rate_bound(_as_ids(ids), self._salt(decision, step),
+                                                           np.asarray(scaled, dtype=np.float64), RATE_BOUND_MARGIN)
+        return positions[draws < weekly_probability_in_place(scaled[positions], scaled=True)]
 
     def bernoulli_own(self, decision: str, step: int, ids: np.ndarray, p_of_everyone: np.ndarray) -> np.ndarray:
         """As `bernoulli`, with each person's probability looked up by their id in an array for

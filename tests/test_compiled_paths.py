@@ -207,3 +207,31 @@ def test_selections_of_the_few_are_the_masks_over_everyone(data, n):
     assert np.array_equal(holding(pop, "package", Package.HOME_CARE, ("council", 1), ("place", Place.HOME)), expected)
     assert np.array_equal(passes_compiled.living_outside(alive, place, int(Place.HOSPITAL)),
                           np.flatnonzero(alive & (place != Place.HOSPITAL)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 2**31), step=st.integers(0, 600), ids=ids_strategy, data=st.data())
+def test_an_event_at_a_rate_is_drawn_alike_with_or_without_the_bound(seed, step, ids, data):
+    """bernoulli_of_scaled_rate works expm1 out only below the bound -x (1 - e^x <= -x) on the
+    compiled path: the same people as comparing every draw with -expm1(x), whatever the rates
+    (none, tiny, ordinary, near-certain)."""
+    rates = data.draw(hnp.arrays(np.float64, len(ids), elements=st.sampled_from([0.0, 1e-300, 1e-12, 0.05, 0.5])
+                                 | st.floats(0, 50)))
+    compiled, plain = both(seed)
+    scaled = rates * -0.0191649555
+    expected = np.flatnonzero(plain.uniform("x", step, ids) < -np.expm1(scaled))
+    assert np.array_equal(compiled.bernoulli_of_scaled_rate("x", step, ids, scaled.copy()), expected)
+    assert np.array_equal(plain.bernoulli_of_scaled_rate("x", step, ids, scaled.copy()), expected)
+
+
+def test_the_bound_holds_where_the_draw_and_the_chance_are_closest():
+    """Draws just below and just above each person's chance -expm1(x): the bound must keep
+    everyone whose draw is below the chance (a draw is compared with it as a float)."""
+    from model import draws_compiled
+    from model.randomness import RATE_BOUND_MARGIN
+    scaled = -np.geomspace(1e-12, 30, 2000)
+    chance = -np.expm1(scaled)
+    for draws in (np.nextafter(chance, 0), chance, np.nextafter(chance, 1)):
+        bound = -scaled * RATE_BOUND_MARGIN
+        assert ((draws < chance) <= (draws < bound)).all()  # below the chance implies below the bound
+    assert draws_compiled.below_rate_bound(np.arange(5), np.uint64(7), np.zeros(5), RATE_BOUND_MARGIN)[0].size == 0
