@@ -102,7 +102,7 @@ def new_conditions(m) -> None:
         column[gained] |= m.streams.bernoulli(f"condition.{flag}", m.week, gained,
                                               flag_share(flag, pop.age[gained]))
     # Dementia has its own incidence by age, so that its prevalence holds as people with it die.
-    free = passes_compiled.without(ids, pop.dementia) if m.streams.compiled else ids[~pop.dementia[ids]]
+    free = ids[~pop.dementia[ids]]
     incidence = dementia_rate(prev.dementia_incidence_at_80, prev.dementia_prevalence_doubling_years, pop.age[free])
     incidence *= exponent_per_rate(SLOW_PROCESS_WEEKS)
     onset = free[m.streams.bernoulli_of_scaled_rate("condition.dementia", m.week, free, incidence)]

@@ -138,18 +138,6 @@ def living_outside(alive, place, outside):
 
 
 @numba.njit(cache=True, nogil=True)
-def without(ids, flag):
-    """ids[~flag[ids]]: those of these people without the flag."""
-    kept = np.empty(ids.shape[0], dtype=np.int64)
-    n = 0
-    for i in range(ids.shape[0]):
-        if not flag[ids[i]]:
-            kept[n] = ids[i]
-            n += 1
-    return kept[:n]
-
-
-@numba.njit(cache=True, nogil=True)
 def condition_exponents(alive, age, deprivation, offsets, alpha, beta):
     """demography.new_conditions' first step: the living, and for each the exponent
     alpha + beta * (effective age - 70) of their rate of a new condition, before numpy's exp."""

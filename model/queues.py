@@ -96,7 +96,9 @@ class ServiceQueue:
         if not keep.all():  # most weeks everyone listed still waits: nothing to drop
             self._select(keep)
         ready = self.ready < week_end
-        keys = (self.person, self.ready) if first_route is None else (self.person, self.ready, self.route != first_route)
+        keys = (self.person, self.ready)
+        if first_route is not None:  # its entries go first: the last key is the first sorted on
+            keys += (self.route != first_route,)
         order = np.lexsort(keys)
         order = order[ready[order]]
         available = capacity + (self.carry if carry_over else 0.0)

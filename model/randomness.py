@@ -18,6 +18,7 @@ import numpy as np
 from scipy import special
 
 from model import draws_numpy
+from model.timing import weekly_probability_in_place
 
 _STEP_FACTOR = 0xD6E8FEB86659FD93  # spreads the step over the salt's 64 bits
 _MASK64 = (1 << 64) - 1
@@ -30,11 +31,12 @@ _M1, _M2 = int(draws_numpy.M1), int(draws_numpy.M2)
 # save, but a process that keeps running models (a sweep's worker, a comparison's
 # replications, the workshop app, a test session) soon earns it back (docs/performance.md).
 COMPILED_FROM_PERSON_YEARS = 50_000
+COMPILED_AFTER_RUNS = 3
+_runs_sized = 0
+
 # How far above -x a draw must be to be surely above the chance 1 - e^x (RandomStreams.bernoulli_of_scaled_rate):
 # a relative margin of a billionth, against the few units in the last place (about 1e-16 each) that expm1 may err by.
 RATE_BOUND_MARGIN = 1.0 + 1e-9
-COMPILED_AFTER_RUNS = 3
-_runs_sized = 0
 
 
 def compiled_draws(person_years: float | None = None):
@@ -141,7 +143,6 @@ class RandomStreams:
         a week): since 1 - e^x <= -x for every x <= 0, and a computed expm1 is within a few
         units in the last place of the true value, nobody whose draw is at or above that
         bound can fall below the chance, and for the rest the comparison is the usual one."""
-        from model.timing import weekly_probability_in_place
         if self._compiled is None:
             return np.flatnonzero(self.bernoulli(decision, step, ids, weekly_probability_in_place(scaled, scaled=True)))
         positions, draws = self._compiled.below_rate_bound(_as_ids(ids), self._salt(decision, step),
