@@ -16,8 +16,6 @@ parent (the pool's fork server, which itself exits with the coordinator) goes aw
 """
 from __future__ import annotations
 
-import logging
-import multiprocessing
 import os
 import signal
 import sys
@@ -25,11 +23,14 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, as_completed, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, CancelledError, as_completed, wait
+from typing import TYPE_CHECKING
 
-from experiments.spec import ExperimentError
+from experiments.errors import ExperimentError
 from experiments.worker import RunOutcome, RunTask, run_task
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 Runner = Callable[[RunTask], RunOutcome]
 POOL_RESTARTS = 3  # a run in flight when the pool broke this many times is reported as failed
@@ -145,14 +146,21 @@ class LocalBackend:
 
     def _pool_now(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            # Imported here: a comparison run in this process (workers=1), a Dask sweep and
+            # `import experiments.compare` need no process pool (docs/performance.md).
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             # forkserver: workers fork from a clean server that has imported the model once, so
             # start-up is cheap and nothing (threads, locks) is inherited from the coordinator.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["experiments.worker", "model.api"])
+            context.set_forkserver_preload(["experiments.worker", "model.api", "pydantic", "yaml"])
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_quiet_worker)
         return self._pool
 
     def _run_pool(self, tasks: Iterator[RunTask], runner: Runner) -> Iterator[RunOutcome]:
+        from concurrent.futures.process import BrokenProcessPool
+
         retry: deque[RunTask] = deque()
         breaks: dict[int, int] = {}
         window = 2 * self.workers
@@ -242,6 +250,8 @@ class DaskBackend:
     """Runs tasks on a Dask distributed cluster (`dask scheduler` + `dask worker`s)."""
 
     def __init__(self, address: str, timeout: float = 10, worker_wait: float = WORKER_WAIT):
+        import logging
+
         from distributed import Client
 
         self.address = address

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from experiments.backends import LocalBackend, available_cores
-from experiments.spec import ExperimentError
+from experiments.errors import ExperimentError
 from experiments.stats import LEVEL, relative_half_width, summarise
 from experiments.worker import ArmSpec, RunTask, arm_spec
 

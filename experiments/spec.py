@@ -28,7 +28,7 @@ NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
 MAX_DESIGN_SEED = 2**32 - 1  # what numpy's legacy seeding (used by some SALib samplers) accepts
 
 
-_STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
+_STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class ParameterRange(BaseModel):

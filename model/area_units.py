@@ -21,7 +21,6 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from model.parameters import registry
 from model.wording import brief
@@ -111,34 +110,42 @@ def is_price(path: str) -> bool:
     return param is not None and param.unit.startswith("GBP per")
 
 
-class LocalArea(BaseModel):
-    """The `local:` section of a scenario file: the area in the planner's own units."""
+@cache
+def local_area_schema():
+    """The pydantic model of a `local:` section, built when a file first has one (pydantic is
+    imported here, not at the top, so that importing the model does not pay for it)."""
+    from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-    model_config = ConfigDict(extra="forbid", strict=False)
+    class LocalArea(BaseModel):
+        """The `local:` section of a scenario file: the area in the planner's own units."""
 
-    price_year: str = MODEL_PRICE_YEAR
-    adult_population: int | None = Field(None, ge=100, le=60_000_000)
-    share_65_plus: float | None = Field(None, ge=0.10, le=0.40)
-    council_adult_social_care_budget_m: float | None = Field(None, gt=0, le=20_000)
-    acute_beds: int | None = Field(None, ge=1, le=200_000)
-    team_costs: dict[str, float] | None = None
+        model_config = ConfigDict(extra="forbid", strict=False)
 
-    @field_validator("price_year", mode="before")
-    @classmethod
-    def _known_year(cls, value):
-        if not isinstance(value, str) or value not in price_index():
-            raise ValueError("price year")
-        return value
+        price_year: str = MODEL_PRICE_YEAR
+        adult_population: int | None = Field(None, ge=100, le=60_000_000)
+        share_65_plus: float | None = Field(None, ge=0.10, le=0.40)
+        council_adult_social_care_budget_m: float | None = Field(None, gt=0, le=20_000)
+        acute_beds: int | None = Field(None, ge=1, le=200_000)
+        team_costs: dict[str, float] | None = None
 
-    @field_validator("team_costs")
-    @classmethod
-    def _known_teams(cls, value):
-        for name, cost in (value or {}).items():
-            if name not in TEAM_COST_PARAMETERS:
-                raise ValueError(f"team {name}")
-            if not cost >= 0:
-                raise ValueError(f"cost {name}")
-        return value
+        @field_validator("price_year", mode="before")
+        @classmethod
+        def _known_year(cls, value):
+            if not isinstance(value, str) or value not in price_index():
+                raise ValueError("price year")
+            return value
+
+        @field_validator("team_costs")
+        @classmethod
+        def _known_teams(cls, value):
+            for name, cost in (value or {}).items():
+                if name not in TEAM_COST_PARAMETERS:
+                    raise ValueError(f"team {name}")
+                if not cost >= 0:
+                    raise ValueError(f"cost {name}")
+            return value
+
+    return LocalArea
 
 
 ALLOWED = {
@@ -157,15 +164,18 @@ def read_local(section, origin: str, shown: bool = True) -> tuple[dict, list[str
     if not isinstance(section, dict):
         got = f", got {brief(section)}" if shown else ""
         return {}, [f"{origin}: local: must be a section of fields (see docs/areas.md){got}"]
+    from pydantic import ValidationError
+
+    schema = local_area_schema()
     try:
-        local = LocalArea.model_validate(section)
+        local = schema.model_validate(section)
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
             field = str(err["loc"][0])
             got = f", got {brief(section.get(field))}" if shown and field in section else ""
             if err["type"] == "extra_forbidden":
-                allowed = ", ".join(LocalArea.model_fields)
+                allowed = ", ".join(schema.model_fields)
                 lines.append(f"{origin}: local.{field}: unknown field (allowed: {allowed})")
             else:
                 lines.append(f"{origin}: local.{field}: must be {ALLOWED[field]()}{got}")

@@ -18,16 +18,16 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from typing import TYPE_CHECKING, Any, Literal
 
 from model.area_units import (MODEL_PRICE_YEAR, AreaUnitsError, derive, from_model_prices, is_price, read_local,
                               to_model_prices)
-from model.bounded_yaml import read_yaml_file
 from model.parameters import Parameter, defaults_tree, registry
 from model.user_errors import MAX_SEED, ScenarioError, years_text
 from model.wording import brief
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 META_KEYS = {"name", "label", "description", "extends", "sources", "notes"}
@@ -41,7 +41,14 @@ def check_seed(seed: Any, where: str = "seed") -> int:
     return seed
 
 
+# pydantic and PyYAML are imported where a scenario is first validated or read, not at the
+# top: `carepath --help`, a sweep's coordinator and `import model.api` need neither
+# (docs/performance.md, import time).
+
+
 def _field_for(param: Parameter):
+    from pydantic import Field
+
     if param.choices:
         return (Literal[param.choices], Field(param.default))
     constraints = {}
@@ -53,6 +60,8 @@ def _field_for(param: Parameter):
 
 
 def _build_section(name: str, tree: dict, prefix: str) -> type[BaseModel]:
+    from pydantic import ConfigDict, Field, create_model
+
     fields: dict[str, Any] = {}
     for key, value in tree.items():
         path = f"{prefix}.{key}" if prefix else key
@@ -187,6 +196,8 @@ def tree_errors(tree: dict, origin: str, hidden: set[str] = frozenset(),
     Values at paths in `hidden` (or below them) came from a file the user did not name and
     are not echoed. `priced` maps paths given in a file's own price year to (value, year).
     """
+    from pydantic import ValidationError
+
     try:
         return parameter_schema().model_validate(tree), []
     except ValidationError as exc:
@@ -215,6 +226,8 @@ def scenario_path(name_or_path: str | Path) -> Path:
 
 
 def _read_yaml(path: Path, origin: str) -> dict:
+    from model.bounded_yaml import read_yaml_file
+
     if not path.is_file():
         raise ScenarioError(f"{origin}: no such scenario file or built-in name ({_nearest_scenario(origin)})")
     data = read_yaml_file(path, origin, ScenarioError)

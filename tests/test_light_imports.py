@@ -25,6 +25,13 @@ def test_importing_the_api_and_comparisons_loads_no_heavy_library():
     assert loaded_after("import model.api, experiments.compare") & HEAVY == set()
 
 
+def test_the_scenario_schema_and_reader_load_when_a_scenario_is_first_read():
+    """pydantic and PyYAML cost about a fifth of a second to import and build; `import model.api`
+    leaves them until a scenario is validated or read."""
+    assert loaded_after("import model.api, experiments.compare") & {"pydantic", "yaml"} == set()
+    assert {"pydantic", "yaml"} <= loaded_after("import model.api\nmodel.api.load_scenario('integrated')")
+
+
 
 def test_help_pages_load_neither_the_scenario_schema_nor_numpy():
     """`carepath run --help` builds the whole parser (every command's options) without pydantic,
