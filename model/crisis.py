@@ -16,22 +16,39 @@ from model.costs import Payer
 from model.eventlog import Event, Organisation
 from model.needs import UNMET_NEED_CODES, start_need, unmet_need
 from model.population import Place, living_outside_hospital
-from model.timing import DAYS_PER_WEEK, WEEKS_PER_YEAR, exponent_per_rate
+from model.randomness import RATE_BOUND_MARGIN
+from model.timing import DAYS_PER_WEEK, WEEKS_PER_YEAR, exponent_per_rate, weekly_probability_in_place
+
+
+def _trend(m) -> float:
+    return (1 + m.config.area.context.admission_trend) ** (m.week / WEEKS_PER_YEAR)
+
+
+def _compiled_rate_arguments(m) -> tuple:
+    """What passes_compiled's crisis rates read after the ids (or the draw's terms): the
+    person's own rate and columns, and the relative risks, in its order."""
+    pop, area = m.pop, m.config.area
+    c = area.crisis
+    return (m.risks.crisis, _trend(m), pop.view("last_discharge_day"), m.week_start,
+            area.hospital.readmission_window_days, c.recent_discharge_rr)
+
+
+def _compiled_unmet_and_coordinator(m) -> tuple:
+    pop = m.pop
+    return (pop.view("stage"), pop.view("package"), *UNMET_NEED_CODES, m.config.area.crisis.unmet_need_rr,
+            pop.view("coordinator"), m.config.arrangement.case_management.admission_rr)
 
 
 def crisis_rate(m, ids: np.ndarray) -> np.ndarray:
     """Crises per person-year now (before any randomness), for these people."""
     pop, area = m.pop, m.config.area
     c = area.crisis
-    trend = (1 + area.context.admission_trend) ** (m.week / WEEKS_PER_YEAR)
+    trend = _trend(m)
     window, coordinator_rr = area.hospital.readmission_window_days, m.config.arrangement.case_management.admission_rr
     if m.streams.compiled:  # the same numbers, in one pass (passes_compiled.py)
         from model import passes_compiled
-        return passes_compiled.crisis_rate(np.asarray(ids, dtype=np.int64), m.risks.crisis, trend,
-                                          pop.view("last_discharge_day"), m.week_start, window,
-                                          c.recent_discharge_rr, pop.view("alive"), pop.view("place"),
-                                          pop.view("stage"), pop.view("package"), *UNMET_NEED_CODES,
-                                          c.unmet_need_rr, pop.view("coordinator"), coordinator_rr)
+        return passes_compiled.crisis_rate(np.asarray(ids, dtype=np.int64), *_compiled_rate_arguments(m),
+                                          pop.view("alive"), pop.view("place"), *_compiled_unmet_and_coordinator(m))
     rate = m.risks.crisis[ids] * trend
     recent = m.week_start - pop.view("last_discharge_day")[ids] <= window
     rate[recent] *= c.recent_discharge_rr
@@ -57,13 +74,25 @@ def attend_ae(m, ids: np.ndarray, day: np.ndarray) -> None:
     m.log.record(ids, day, Event.AE_ATTENDANCE, Organisation.HOSPITAL, Payer.NHS, cost)
 
 
-def crises(m) -> None:
-    pop, area = m.pop, m.config.area
-    # Rates and draws for those who can have a crisis only (a draw does not depend on who else is asked).
+def who_has_a_crisis(m) -> np.ndarray:
+    """This week's crises: a draw at each person's own weekly chance, for the living outside
+    hospital only (a draw does not depend on who else is asked)."""
+    if m.streams.compiled:  # the same people, in one pass over everyone (passes_compiled.py)
+        from model import passes_compiled
+        pop = m.pop
+        ids, draws, scaled = passes_compiled.crisis_candidates(
+            pop.view("alive"), pop.view("place"), int(Place.HOSPITAL), m.streams.salt("crisis", m.week),
+            exponent_per_rate(), RATE_BOUND_MARGIN, *_compiled_rate_arguments(m), *_compiled_unmet_and_coordinator(m))
+        return ids[draws < weekly_probability_in_place(scaled, scaled=True)]
     can_have_crisis = living_outside_hospital(m)
     scaled = crisis_rate(m, can_have_crisis)
     scaled *= exponent_per_rate()
-    hit = can_have_crisis[m.streams.bernoulli_of_scaled_rate("crisis", m.week, can_have_crisis, scaled)]
+    return can_have_crisis[m.streams.bernoulli_of_scaled_rate("crisis", m.week, can_have_crisis, scaled)]
+
+
+def crises(m) -> None:
+    pop, area = m.pop, m.config.area
+    hit = who_has_a_crisis(m)
     if len(hit) == 0:
         return
     day = m.week_start + m.streams.choice("crisis.day", m.week, hit, DAYS_PER_WEEK)

@@ -26,8 +26,8 @@ def deaths(m) -> None:
     (about 45% in England: Office for Health Improvement and Disparities, Palliative and end
     of life care profiles, 2017-19)."""
     pop = m.pop
-    alive = alive_ids(m)  # draws for the living only: a person's draw does not depend on who else is asked
-    dead = alive[m.streams.bernoulli_own("death", m.week, alive, m.risks.death)]
+    # Draws for the living only: a person's draw does not depend on who else is asked.
+    dead = m.streams.bernoulli_own_where("death", m.week, pop.view("alive"), m.risks.death)
     if len(dead) == 0:
         return
     day = m.week_start + m.streams.choice("death.day", m.week, dead, DAYS_PER_WEEK)

@@ -18,7 +18,7 @@ _S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _draw(person, salt):
+def person_draw(person, salt):
     """One person's uniform: splitmix64 of id * golden ratio + salt, top 53 bits to [0, 1).
 
     53 bits fit a signed integer, so the conversion to float is exact either way."""
@@ -35,7 +35,7 @@ def _draw(person, salt):
 def uniform(ids, salt):
     out = np.empty(ids.shape[0], dtype=np.float64)
     for i in range(ids.shape[0]):
-        out[i] = _draw(ids[i], salt)
+        out[i] = person_draw(ids[i], salt)
     return out
 
 
@@ -44,7 +44,7 @@ def below(ids, salt, p):
     """True where the draw falls below p, one p per id."""
     out = np.empty(ids.shape[0], dtype=np.bool_)
     for i in range(ids.shape[0]):
-        out[i] = _draw(ids[i], salt) < p[i]
+        out[i] = person_draw(ids[i], salt) < p[i]
     return out
 
 
@@ -53,7 +53,7 @@ def below_all(ids, salt, p):
     """True where the draw falls below p, one p for everyone."""
     out = np.empty(ids.shape[0], dtype=np.bool_)
     for i in range(ids.shape[0]):
-        out[i] = _draw(ids[i], salt) < p
+        out[i] = person_draw(ids[i], salt) < p
     return out
 
 
@@ -62,8 +62,21 @@ def below_own(ids, salt, p_of_everyone):
     """True where the draw falls below the person's own p, looked up by id."""
     out = np.empty(ids.shape[0], dtype=np.bool_)
     for i in range(ids.shape[0]):
-        out[i] = _draw(ids[i], salt) < p_of_everyone[ids[i]]
+        out[i] = person_draw(ids[i], salt) < p_of_everyone[ids[i]]
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def ids_below_own(mask, salt, p_of_everyone):
+    """Ids of those where `mask` holds whose draw falls below their own p: `below_own` over
+    np.flatnonzero(mask), without building those ids first."""
+    ids = np.empty(mask.shape[0], dtype=np.int64)
+    n = 0
+    for person in range(mask.shape[0]):
+        if mask[person] and person_draw(person, salt) < p_of_everyone[person]:
+            ids[n] = person
+            n += 1
+    return ids[:n].copy()
 
 
 @numba.njit(cache=True, nogil=True)
@@ -71,12 +84,12 @@ def choice(ids, salt, n):
     """A whole number in [0, n) per id: the draw times n, truncated, at most n - 1."""
     out = np.empty(ids.shape[0], dtype=np.int64)
     for i in range(ids.shape[0]):
-        out[i] = min(np.int64(_draw(ids[i], salt) * n), n - 1)
+        out[i] = min(np.int64(person_draw(ids[i], salt) * n), n - 1)
     return out
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _poisson(u, lam, none):
+def poisson_count(u, lam, none):
     """A Poisson count by inversion: step up the CDF while the draw lies above it (at most 59
     steps, as the numpy path); `none` is exp(-lam), worked out in numpy for both paths."""
     t = none
@@ -97,7 +110,7 @@ def _poisson(u, lam, none):
 def poisson_from_uniform(u, lam, none):
     count = np.empty(u.shape[0], dtype=np.int64)
     for i in range(u.shape[0]):
-        count[i] = _poisson(u[i], lam[i], none[i])
+        count[i] = poisson_count(u[i], lam[i], none[i])
     return count
 
 
@@ -110,7 +123,7 @@ def poisson_own_nonzero(ids, salt, lam_of_everyone, none_of_everyone):
     n = 0
     for i in range(ids.shape[0]):
         person = ids[i]
-        c = _poisson(_draw(person, salt), lam_of_everyone[person], none_of_everyone[person])
+        c = poisson_count(person_draw(person, salt), lam_of_everyone[person], none_of_everyone[person])
         if c > 0:
             kept[n] = person
             count[n] = c
@@ -127,7 +140,7 @@ def below_rate_bound(ids, salt, scaled, margin):
     draws = np.empty(ids.shape[0], dtype=np.float64)
     n = 0
     for i in range(ids.shape[0]):
-        u = _draw(ids[i], salt)
+        u = person_draw(ids[i], salt)
         if u < -scaled[i] * margin:
             positions[n] = i
             draws[n] = u

@@ -12,12 +12,28 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from model.draws_compiled import person_draw, poisson_count
+
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def _need_unmet(stage, package, no_stage, in_reablement, in_intermediate_care, no_package):
     """needs.unmet_need for one person at home: an open need that no service is meeting yet."""
     return ((stage != no_stage) & (stage != in_reablement) & (stage != in_intermediate_care)
             & (package == no_package))
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _crisis_rate_of(base, trend, days_since_discharge, window, recent_rr, unmet, unmet_rr, coordinated,
+                    coordinator_rr):
+    """One person's crisis rate from their own values (scalars, so that it compiles inline)."""
+    r = base * trend
+    if days_since_discharge <= window:
+        r *= recent_rr
+    if unmet:
+        r *= unmet_rr
+    if coordinated:
+        r *= coordinator_rr
+    return r
 
 
 @numba.njit(cache=True, nogil=True)
@@ -30,17 +46,43 @@ def crisis_rate(ids, base, trend, last_discharge_day, week_start, window, recent
     rate = np.empty(ids.shape[0], dtype=np.float64)
     for i in range(ids.shape[0]):
         person = ids[i]
-        r = base[person] * trend
-        if week_start - last_discharge_day[person] <= window:
-            r *= recent_rr
-        if (alive[person] and place[person] == home
-                and _need_unmet(stage[person], package[person], no_stage, in_reablement, in_intermediate_care,
-                                no_package)):
-            r *= unmet_rr
-        if coordinator[person]:
-            r *= coordinator_rr
-        rate[i] = r
+        unmet = (alive[person] and place[person] == home
+                 and _need_unmet(stage[person], package[person], no_stage, in_reablement, in_intermediate_care,
+                                 no_package))
+        rate[i] = _crisis_rate_of(base[person], trend, week_start - last_discharge_day[person], window, recent_rr,
+                                  unmet, unmet_rr, coordinator[person], coordinator_rr)
     return rate
+
+
+@numba.njit(cache=True, nogil=True)
+def crisis_candidates(alive, place, hospital, salt, exponent, margin, base, trend, last_discharge_day, week_start,
+                      window, recent_rr, stage, package, home, no_stage, in_reablement, in_intermediate_care,
+                      no_package, unmet_rr, coordinator, coordinator_rr):
+    """crisis.crises' first steps in one pass over everyone: the living outside hospital
+    (population.living_outside_hospital), their crisis rate (`crisis_rate`) times `exponent`
+    (timing.exponent_per_rate), and the draw against the rate's bound
+    (draws_compiled.below_rate_bound). Returns the ids, draws and scaled rates of those whose
+    draw falls below the bound: only they can have a crisis this week."""
+    n = alive.shape[0]
+    ids = np.empty(n, dtype=np.int64)
+    draws = np.empty(n, dtype=np.float64)
+    scaled = np.empty(n, dtype=np.float64)
+    k = 0
+    for person in range(n):
+        if not alive[person] or place[person] == hospital:
+            continue
+        unmet = (place[person] == home
+                 and _need_unmet(stage[person], package[person], no_stage, in_reablement, in_intermediate_care,
+                                 no_package))
+        s = _crisis_rate_of(base[person], trend, week_start - last_discharge_day[person], window, recent_rr,
+                            unmet, unmet_rr, coordinator[person], coordinator_rr) * exponent
+        u = person_draw(person, salt)
+        if u < -s * margin:
+            ids[k] = person
+            draws[k] = u
+            scaled[k] = s
+            k += 1
+    return ids[:k], draws[:k], scaled[:k]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -100,29 +142,62 @@ def person_risks(age, frailty, n_conditions, dementia, sex, crisis_growth, crisi
     the weekly consultations and exp(-consultations) by (two or more conditions, frailty):
     crisis rates, weekly consultations, their chance of none, and the death rate times
     `exponent_per_rate` (timing.weekly_probability's step before expm1). Factors that do not
-    apply multiply by 1.0, as numpy's np.where(..., 1.0) does; the product is unchanged."""
+    apply multiply by 1.0, as numpy's np.where(..., 1.0) does; the product is unchanged.
+
+    Each choice (65 or over, sex, dementia) picks its factor from a two-entry table by the
+    person's own 0 or 1, not by a branch: who is which is unpredictable from one row to the
+    next, and a mispredicted branch costs more than the load (about a third of the pass at
+    300,000 people). One loop per output keeps each loop simple enough to compile that way."""
     n = age.shape[0]
     crisis = np.empty(n, dtype=np.float64)
     consultations = np.empty(n, dtype=np.float64)
     no_consultation = np.empty(n, dtype=np.float64)
     death = np.empty(n, dtype=np.float64)
     top = crisis_conditions.shape[0] - 1
+    by_dementia_crisis = np.array([1.0, crisis_dementia])
+    by_dementia_death = np.array([1.0, mortality_dementia])
+    by_sex = np.array([male, female])  # by (sex == 1)
+    levels = consultations_by.shape[1]
+    consultations_flat, no_consultation_flat = consultations_by.ravel(), no_consultation_by.ravel()
+    by_age = np.empty(2, dtype=np.float64)  # by (age >= 65): under 65, and this person's rate at their age
+    by_age[0] = crisis_under_65
     for i in range(n):
-        level, conditions = frailty[i], np.int64(n_conditions[i])
-        r = crisis_at_75 * crisis_growth[i] if age[i] >= 65 else crisis_under_65
-        r *= crisis_frailty[level]
-        r *= crisis_conditions[min(max(conditions - 2, 0), top)]
-        r *= crisis_dementia if dementia[i] else 1.0
+        by_age[1] = crisis_at_75 * crisis_growth[i]
+        r = by_age[np.intp(age[i] >= 65)]
+        r *= crisis_frailty[np.intp(frailty[i])]
+        r *= crisis_conditions[min(max(np.intp(n_conditions[i]) - 2, 0), top)]
+        r *= by_dementia_crisis[np.intp(dementia[i])]
         crisis[i] = r
-        multimorbid = 1 if conditions >= 2 else 0
-        consultations[i] = consultations_by[multimorbid, level]
-        no_consultation[i] = no_consultation_by[multimorbid, level]
+    for i in range(n):
+        k = np.intp(n_conditions[i] >= 2) * levels + np.intp(frailty[i])
+        consultations[i] = consultations_flat[k]
+        no_consultation[i] = no_consultation_flat[k]
+    for i in range(n):
         d = mortality_at_75 * mortality_growth[i]
-        d *= female if sex[i] == 1 else male
-        d *= mortality_frailty[level]
-        d *= mortality_dementia if dementia[i] else 1.0
+        d *= by_sex[np.intp(sex[i] == 1)]
+        d *= mortality_frailty[np.intp(frailty[i])]
+        d *= by_dementia_death[np.intp(dementia[i])]
         death[i] = d * exponent_per_rate
     return crisis, consultations, no_consultation, death
+
+
+@numba.njit(cache=True, nogil=True)
+def consultations(alive, place, hospital, salt, weekly_of_everyone, none_of_everyone, nurse_salt, nurse_share):
+    """primary_care.who_consults when every consultation is kept, in one pass over everyone:
+    for the living outside hospital (population.living_outside_hospital), a Poisson count at
+    their own weekly mean (draws_compiled.poisson_own_nonzero) and, for those with one or more,
+    how many were with a nurse: floor(count x nurse_share + their "gp.nurse_split" draw).
+    Returns the ids, counts and nurse counts of those who consulted."""
+    consulted = np.empty((3, alive.shape[0]), dtype=np.int64)  # rows: id, count, nurse count
+    k = 0
+    for person in range(alive.shape[0]):
+        if alive[person] and place[person] != hospital:
+            c = poisson_count(person_draw(person, salt), weekly_of_everyone[person], none_of_everyone[person])
+            if c > 0:
+                consulted[0, k], consulted[1, k] = person, c
+                consulted[2, k] = np.int64(np.floor(c * nurse_share + person_draw(person, nurse_salt)))
+                k += 1
+    return consulted[0, :k].copy(), consulted[1, :k].copy(), consulted[2, :k].copy()
 
 
 @numba.njit(cache=True, nogil=True)

@@ -26,25 +26,52 @@ def practice_demand(m, ids: np.ndarray) -> np.ndarray:
     return np.bincount(pop.gp_practice[ids], weights=m.risks.weekly_consultations[ids], minlength=len(m.practices))
 
 
-def consultations(m) -> None:
-    pop, pc, costs = m.pop, m.config.area.primary_care, m.config.area.costs
-    # Only people alive and out of hospital can consult: rates and draws are for them alone.
+def share_kept(m) -> tuple[np.ndarray, np.ndarray | None]:
+    """Per practice, the share of this week's consultations its appointments allow (1: all of
+    them), and the living outside hospital if they had to be found to tell (else None)."""
+    capacity = np.array([p.weekly_capacity for p in m.practices])
+    if (np.maximum(m.risks.consultations_by_practice, 1e-9) <= capacity).all():
+        # No practice can be full this week: its demand, a sum over some of the rows summed at
+        # the last refresh, added in the same order, cannot exceed theirs (rounding is
+        # monotone), so every consultation is kept (kept share exactly 1, none unmet).
+        m.tally.add("gp_demand_unmet", 0.0)
+        return np.ones(len(capacity)), None
     out_of_hospital = living_outside_hospital(m)
     demand = practice_demand(m, out_of_hospital)  # by conditions, frailty
-    capacity = np.array([p.weekly_capacity for p in m.practices])
     kept_share = np.minimum(1.0, capacity / np.maximum(demand, 1e-9))
     m.tally.add("gp_demand_unmet", float((demand * (1 - kept_share)).sum()))
+    return kept_share, out_of_hospital
+
+
+def who_consults(m) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """This week's consultations: who had one or more, how many, and how many with a nurse.
+    Only people alive and out of hospital can consult: rates and draws are for them alone."""
+    pc = m.config.area.primary_care
+    kept_share, out_of_hospital = share_kept(m)
     if (kept_share < 1).any():
-        weekly = m.risks.weekly_consultations[out_of_hospital] * kept_share[pop.gp_practice[out_of_hospital]]
+        weekly = m.risks.weekly_consultations[out_of_hospital] * kept_share[m.pop.gp_practice[out_of_hospital]]
         total = m.streams.poisson("gp.consultations", m.week, out_of_hospital, weekly)
         consulted = np.flatnonzero(total)
         ids, total = out_of_hospital[consulted], total[consulted]
+    elif m.streams.compiled:  # the same people and counts, in one pass over everyone (passes_compiled.py)
+        from model import passes_compiled
+        pop = m.pop
+        return passes_compiled.consultations(
+            pop.view("alive"), pop.view("place"), int(Place.HOSPITAL), m.streams.salt("gp.consultations", m.week),
+            m.risks.weekly_consultations, m.risks.no_consultation, m.streams.salt("gp.nurse_split", m.week),
+            pc.nurse_share)
     else:  # the means and chances of none worked out at the last risk refresh still hold
-        ids, total = m.streams.poisson_own_nonzero("gp.consultations", m.week, out_of_hospital,
+        ids, total = m.streams.poisson_own_nonzero("gp.consultations", m.week, living_outside_hospital(m),
                                                    m.risks.weekly_consultations, m.risks.no_consultation)
     # Each consultation is with a nurse with probability nurse_share: the count of nurse
     # consultations is the total's expected nurse share, rounded up or down at random.
     nurse = np.floor(total * pc.nurse_share + m.streams.uniform("gp.nurse_split", m.week, ids)).astype(np.int64)
+    return ids, total, nurse
+
+
+def consultations(m) -> None:
+    pop, pc, costs = m.pop, m.config.area.primary_care, m.config.area.costs
+    ids, total, nurse = who_consults(m)
     gp = total - nurse
     n_gp, n_nurse = int(gp.sum()), int(nurse.sum())
     m.tally.add("gp_doctor_consultations", n_gp)

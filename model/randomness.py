@@ -94,7 +94,9 @@ class RandomStreams:
         key = self._keys[decision] = _mix(_mix((self.seed * 0x2545F4914F6CDD1D + tag) & _MASK64))
         return key
 
-    def _salt(self, decision: str, step: int) -> np.uint64:
+    def salt(self, decision: str, step: int) -> np.uint64:
+        """The word that, with a person's id, keys their draw for this decision and step (for
+        compiled passes that draw as they go, like passes_compiled.crisis_candidates)."""
         # Array arithmetic on uint64 wraps silently; only the scalar salt is built in Python ints.
         key = self._keys.get(decision)
         if key is None:
@@ -103,7 +105,7 @@ class RandomStreams:
 
     def uniform(self, decision: str, step: int, ids: np.ndarray) -> np.ndarray:
         """Uniform [0, 1) draws, one per id, for this decision at this step."""
-        salt = self._salt(decision, step)
+        salt = self.salt(decision, step)
         if self._compiled is not None:
             return self._compiled.uniform(_as_ids(ids), salt)
         return draws_numpy.uniform(self._keyed(ids, salt))
@@ -124,7 +126,7 @@ class RandomStreams:
 
     def bernoulli(self, decision: str, step: int, ids: np.ndarray, p) -> np.ndarray:
         """True where the person's draw falls below their probability."""
-        salt = self._salt(decision, step)
+        salt = self.salt(decision, step)
         if self._compiled is None:
             return draws_numpy.below(self._keyed(ids, salt), p)
         ids = _as_ids(ids)
@@ -145,7 +147,7 @@ class RandomStreams:
         bound can fall below the chance, and for the rest the comparison is the usual one."""
         if self._compiled is None:
             return np.flatnonzero(self.bernoulli(decision, step, ids, weekly_probability_in_place(scaled, scaled=True)))
-        positions, draws = self._compiled.below_rate_bound(_as_ids(ids), self._salt(decision, step),
+        positions, draws = self._compiled.below_rate_bound(_as_ids(ids), self.salt(decision, step),
                                                            np.asarray(scaled, dtype=np.float64), RATE_BOUND_MARGIN)
         return positions[draws < weekly_probability_in_place(scaled[positions], scaled=True)]
 
@@ -153,9 +155,17 @@ class RandomStreams:
         """As `bernoulli`, with each person's probability looked up by their id in an array for
         the whole population (so the compiled path need not gather it first)."""
         if self._compiled is None:
-            return draws_numpy.below(self._keyed(ids, self._salt(decision, step)), p_of_everyone[ids])
-        return self._compiled.below_own(_as_ids(ids), self._salt(decision, step),
+            return draws_numpy.below(self._keyed(ids, self.salt(decision, step)), p_of_everyone[ids])
+        return self._compiled.below_own(_as_ids(ids), self.salt(decision, step),
                                         np.asarray(p_of_everyone, dtype=np.float64))
+
+    def bernoulli_own_where(self, decision: str, step: int, mask: np.ndarray, p_of_everyone: np.ndarray) -> np.ndarray:
+        """Ids of those where `mask` (over everyone) holds whose draw falls below their own
+        probability: `bernoulli_own` for np.flatnonzero(mask), the same ids."""
+        if self._compiled is None:
+            ids = np.flatnonzero(mask)
+            return ids[self.bernoulli_own(decision, step, ids, p_of_everyone)]
+        return self._compiled.ids_below_own(mask, self.salt(decision, step), np.asarray(p_of_everyone, dtype=np.float64))
 
     def exponential(self, decision: str, step: int, ids: np.ndarray, mean) -> np.ndarray:
         return -np.log1p(-self.uniform(decision, step, ids)) * mean
@@ -181,13 +191,13 @@ class RandomStreams:
                                                       none_of_everyone[ids])
             some = np.flatnonzero(counts)
             return np.asarray(ids)[some], counts[some]
-        return self._compiled.poisson_own_nonzero(_as_ids(ids), self._salt(decision, step), lam_of_everyone,
+        return self._compiled.poisson_own_nonzero(_as_ids(ids), self.salt(decision, step), lam_of_everyone,
                                                   none_of_everyone)
 
     def choice(self, decision: str, step: int, ids: np.ndarray, n: int) -> np.ndarray:
         """A whole number in [0, n) per id."""
         if self._compiled is not None:
-            return self._compiled.choice(_as_ids(ids), self._salt(decision, step), int(n))
+            return self._compiled.choice(_as_ids(ids), self.salt(decision, step), int(n))
         return np.minimum((self.uniform(decision, step, ids) * n).astype(np.int64), n - 1)
 
 

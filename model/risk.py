@@ -45,9 +45,17 @@ class RiskFactors:
         self.crisis = np.array([])  # crises per person-year, before trend and weekly factors
         self.weekly_consultations = np.array([])  # consultations a week, before capacity limits
         self.no_consultation = np.array([])  # chance of none in a week (Poisson): exp(-weekly)
+        self.consultations_by_practice = np.array([])  # everyone's weekly consultations, by practice
         self.death = np.array([])  # chance of dying this week
 
     def refresh(self, m) -> None:
+        self._refresh_people(m)
+        # Every row on a practice's list, the dead and those in hospital too: until the next
+        # refresh no week's demand from the living outside hospital can exceed it (primary_care.py).
+        self.consultations_by_practice = np.bincount(m.pop.view("gp_practice"), weights=self.weekly_consultations,
+                                                     minlength=m.config.area.population.gp_practices)
+
+    def _refresh_people(self, m) -> None:
         pop, area = m.pop, m.config.area
         age, frailty = pop.view("age"), pop.view("frailty")
         n_conditions, dementia = pop.view("n_conditions"), pop.view("dementia")

@@ -41,6 +41,18 @@ def test_uniform_choice_and_bernoulli_agree(seed, step, decision, ids, n, p):
         assert a.dtype == b.dtype and np.array_equal(a, b)
 
 
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**31), step=st.integers(0, 600), mask=hnp.arrays(np.bool_, st.integers(0, 3000)),
+       p=st.floats(0, 1))
+def test_a_draw_for_everyone_a_mask_holds_is_the_draw_for_their_ids(seed, step, mask, p):
+    compiled, plain = both(seed)
+    chance = p * (1 + np.sin(np.arange(len(mask)))) / 2
+    chosen = compiled.bernoulli_own_where("death", step, mask, chance)
+    assert np.array_equal(chosen, plain.bernoulli_own_where("death", step, mask, chance))
+    ids = np.flatnonzero(mask)
+    assert np.array_equal(chosen, ids[plain.bernoulli("death", step, ids, chance[ids])])
+
+
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**31), step=st.integers(0, 600), ids=ids_strategy,
        scale=st.sampled_from([1e-4, 0.2, 3.0, 40.0]))
@@ -134,6 +146,30 @@ def test_the_compiled_passes_are_their_numpy_twins(monkeypatch):
     assert compiled_counts == headcount(m) == headcount_numpy(m)
 
 
+def test_this_weeks_crises_and_consultations_are_the_same_from_one_pass_and_from_the_numpy_steps(monkeypatch):
+    """passes_compiled.crisis_candidates and .consultations (the living outside hospital and
+    their draws in one pass over everyone) against the numpy steps, week by week: the same
+    people with a crisis, the same consultations and nurse consultations."""
+    from model.api import build_model
+    from model.crisis import who_has_a_crisis
+    from model.primary_care import who_consults
+    monkeypatch.setenv("CAREPATH_DRAWS", "compiled")
+    m = build_model("integrated", patients=3000, seed=4, years=1)
+    m.run_for(20)
+    compiled_path, crises, nurse_consultations = m.streams._compiled, 0, 0
+    for _ in range(10):
+        m.step()
+        compiled = who_has_a_crisis(m), who_consults(m)
+        m.streams._compiled = None
+        plain = who_has_a_crisis(m), who_consults(m)
+        m.streams._compiled = compiled_path
+        assert np.array_equal(compiled[0], plain[0])
+        assert all(np.array_equal(a, b) for a, b in zip(compiled[1], plain[1], strict=True))
+        crises += len(compiled[0])
+        nurse_consultations += int(compiled[1][2].sum())
+    assert crises > 20 and nurse_consultations > 100
+
+
 def test_the_slow_step_and_the_risk_refresh_are_the_same_on_either_path(monkeypatch):
     """The compiled risk refresh, new conditions, frailty progression and stratification (passes_compiled.py,
     per-person arithmetic in loops, tables of the numpy expressions) against their numpy
@@ -151,7 +187,7 @@ def test_the_slow_step_and_the_risk_refresh_are_the_same_on_either_path(monkeypa
     for world in (compiled, plain):
         world.risks.__init__()  # empty: what is compared below is worked out here, by each path
         world.risks.refresh(world)
-    for name in ("crisis", "weekly_consultations", "no_consultation", "death"):
+    for name in ("crisis", "weekly_consultations", "no_consultation", "death", "consultations_by_practice"):
         assert np.array_equal(getattr(compiled.risks, name), getattr(plain.risks, name)), name
         assert np.array_equal(getattr(compiled.risks, name), getattr(m.risks, name)), name
     for step in (demography.new_conditions, demography.frailty_progression, coordination.stratify):
