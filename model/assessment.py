@@ -54,8 +54,10 @@ def visit(m, ids, day, purpose: Purpose, org: Organisation, payer: Payer, unit_c
     if len(ids) == 0:
         return ids
     already = m.visits.served_elsewhere(ids, purpose, org, m.pop.episode[ids])
-    repeats = m.streams.bernoulli(decision, m.week, ids, repeat_probability(m, ids))
-    go = ~already | repeats
+    go = ~already
+    if already.any():  # whether to repeat is a question only where another organisation has been
+        again = ids[already]
+        go[already] = m.streams.bernoulli(decision, m.week, again, repeat_probability(m, again))
     ids, day = ids[go], per_person(day, len(go))[go]
     category = "assessments" if payer == Payer.COUNCIL else "community"
     record_visit(m, ids, day, purpose, org, payer, unit_cost, category)

@@ -96,7 +96,7 @@ class CarePathModel(mesa.Model):
         people, _ = generate_people(area, self.streams, count, 0, day=0)
         initial_care(area, self.streams, people, np.arange(count))
         ids = self.pop.append(people)
-        self.visits = VisitRegistry(self.pop.capacity, area.assessment.duplicate_window_days)
+        self.visits = VisitRegistry(self.pop.capacity, area.assessment.duplicate_window_days, self.streams.compiled)
         self.log.record(ids, 0, Event.ENTRY)
         self.risks = RiskFactors()
         self.risks.refresh(self)

@@ -114,22 +114,23 @@ def frailty_progression(m) -> None:
     at home, or, for someone who already has home care, a reassessment of what they need."""
     pop, area = m.pop, m.config.area
     prev = area.prevalence
-    if m.streams.compiled:  # the same chances, from a table of the same expressions (passes_compiled.py)
+    if m.streams.compiled:  # the same people, by chances from a table of the same expressions (passes_compiled.py)
         from model import passes_compiled
         n_conditions = pop.view("n_conditions")
         extra = np.arange(max(int(n_conditions.max(initial=0)) - 1, 1))  # conditions beyond two: 0, 1, ...
         rate = prev.frailty_progression_rate * np.array([prev.frailty_progression_under_65_rr, 1.0])
         rate = rate[:, None] * (1 + prev.frailty_progression_per_extra_condition * extra)[None, :]
-        ids, p = passes_compiled.frailty_candidates(pop.view("alive"), pop.view("frailty"), int(Frailty.SEVERE),
-                                                    pop.view("age"), n_conditions,
-                                                    weekly_probability(rate, SLOW_PROCESS_WEEKS))
+        chance = weekly_probability(rate, SLOW_PROCESS_WEEKS)
+        worse = passes_compiled.frailty_worsens(pop.view("alive"), pop.view("frailty"), int(Frailty.SEVERE),
+                                                pop.view("age"), n_conditions, chance,
+                                                m.streams.salt("frailty.progress", m.week))
     else:
         ids = alive_ids(m)
         ids = ids[pop.frailty[ids] < Frailty.SEVERE]
         rate = prev.frailty_progression_rate * np.where(pop.age[ids] >= 65, 1.0, prev.frailty_progression_under_65_rr)
         rate = rate * (1 + prev.frailty_progression_per_extra_condition * np.maximum(pop.n_conditions[ids] - 2, 0))
         p = weekly_probability_in_place(rate, SLOW_PROCESS_WEEKS)
-    worse = ids[m.streams.bernoulli("frailty.progress", m.week, ids, p)]
+        worse = ids[m.streams.bernoulli("frailty.progress", m.week, ids, p)]
     pop.frailty[worse] += 1
     at_home = worse[(pop.place[worse] == Place.HOME) & (pop.frailty[worse] >= Frailty.MODERATE)]
     declines = at_home[m.streams.bernoulli("frailty.need", m.week, at_home,

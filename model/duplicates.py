@@ -12,20 +12,24 @@ from __future__ import annotations
 import numpy as np
 
 from model.eventlog import Organisation, Purpose
-from model.population import NO_DAY
+from model.population import NO_DAY, per_person
 
 PURPOSES = [p for p in Purpose if p]
 ORGANISATIONS = list(Organisation)
 # For each organisation, every other real one, as a column of row numbers for one gather.
 _OTHERS = {int(org): np.array([o for o in ORGANISATIONS if o not in (org, Organisation.NONE)], dtype=np.intp)[:, None]
            for org in ORGANISATIONS}
+_OTHER_ROWS = {org: rows[:, 0].copy() for org, rows in _OTHERS.items()}  # the same, as a flat list
 
 
 class VisitRegistry:
     """The last visit per person, purpose and organisation, to judge the next one."""
 
-    def __init__(self, capacity: int, window_days: int):
+    def __init__(self, capacity: int, window_days: int, compiled: bool = False):
         self.window = window_days
+        # Compiled: judge and record in one loop (passes_compiled.py), the same answers;
+        # a run's visits come a few at a time, and in numpy each costs a dozen array operations.
+        self.compiled = compiled
         # int32, as the population's day and episode columns are: these two arrays hold a slot
         # per person, purpose and organisation, the largest per-person state of a run.
         self.last_day = np.full((len(Purpose), len(Organisation), capacity), NO_DAY, dtype=np.int32)
@@ -45,11 +49,23 @@ class VisitRegistry:
 
     def served_elsewhere(self, ids, purpose: Purpose, organisation: int, episode) -> np.ndarray:
         """True where another organisation already served this purpose in this episode."""
+        if self.compiled:
+            from model import passes_compiled
+            ids = np.asarray(ids, dtype=np.int64)
+            return passes_compiled.served_elsewhere(self.last_episode[int(purpose)], _OTHER_ROWS[int(organisation)],
+                                                    ids, per_person(episode, len(ids), np.int64))
         return (self._by_others(self.last_episode, purpose, organisation, ids) == episode).any(axis=0)
 
     def record(self, ids, day, purpose: Purpose, organisation: int, episode) -> np.ndarray:
         """Record visits; return which are duplicates (same purpose and episode, another
         organisation, within the window)."""
+        if self.compiled:
+            from model import passes_compiled
+            ids = np.asarray(ids, dtype=np.int64)
+            return passes_compiled.record_visits(self.last_day[int(purpose)], self.last_episode[int(purpose)],
+                                                 int(organisation), _OTHER_ROWS[int(organisation)], ids,
+                                                 per_person(day, len(ids), np.int64),
+                                                 per_person(episode, len(ids), np.int64), self.window)
         ids = np.asarray(ids)
         same_episode = self._by_others(self.last_episode, purpose, organisation, ids) == episode
         recent = np.asarray(day) - self._by_others(self.last_day, purpose, organisation, ids) <= self.window

@@ -201,6 +201,35 @@ def consultations(alive, place, hospital, salt, weekly_of_everyone, none_of_ever
 
 
 @numba.njit(cache=True, nogil=True)
+def served_elsewhere(last_episode, others, ids, episode):
+    """duplicates.VisitRegistry.served_elsewhere for one purpose (`last_episode`: its
+    organisation x person table; `others`: the other organisations' rows)."""
+    out = np.zeros(ids.shape[0], dtype=np.bool_)
+    for i in range(ids.shape[0]):
+        for o in others:
+            if last_episode[o, ids[i]] == episode[i]:
+                out[i] = True
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def record_visits(last_day, last_episode, organisation, others, ids, day, episode, window):
+    """duplicates.VisitRegistry.record for one purpose: which visits repeat another
+    organisation's in the same episode within the window, then this organisation's entries
+    written. A visit is judged by other organisations' entries and writes its own, so writing
+    as the loop goes judges each as numpy's gather-then-write does."""
+    duplicate = np.zeros(ids.shape[0], dtype=np.bool_)
+    for i in range(ids.shape[0]):
+        person = ids[i]
+        for o in others:
+            if last_episode[o, person] == episode[i] and day[i] - last_day[o, person] <= window:
+                duplicate[i] = True
+        last_day[organisation, person] = day[i]
+        last_episode[organisation, person] = episode[i]
+    return duplicate
+
+
+@numba.njit(cache=True, nogil=True)
 def living_outside(alive, place, outside):
     """np.flatnonzero(alive & (place != outside)): the living not at that place, in one pass."""
     ids = np.empty(alive.shape[0], dtype=np.int64)
@@ -228,17 +257,18 @@ def condition_exponents(alive, age, deprivation, offsets, alpha, beta):
 
 
 @numba.njit(cache=True, nogil=True)
-def frailty_candidates(alive, frailty, most_frail, age, n_conditions, probability_by):
-    """demography.frailty_progression's first step: the living below the most frail level,
-    and each one's chance of moving up, looked up by (aged 65 or more, conditions beyond two)
-    in a table numpy worked out with the function's own expressions."""
-    ids = np.empty(alive.shape[0], dtype=np.int64)
-    p = np.empty(alive.shape[0], dtype=np.float64)
+def frailty_worsens(alive, frailty, most_frail, age, n_conditions, probability_by, salt):
+    """demography.frailty_progression's draw in one pass: the living below the most frail
+    level whose draw falls below their chance of moving up, the chance looked up by (aged 65
+    or more, conditions beyond two) in a table numpy worked out with the function's own
+    expressions (indexed by the person's own 0 or 1, not by a branch, as in `person_risks`)."""
+    worse = np.empty(alive.shape[0], dtype=np.int64)
     top = probability_by.shape[1] - 1
     n = 0
-    for i in range(alive.shape[0]):
-        if alive[i] and frailty[i] < most_frail:
-            ids[n] = i
-            p[n] = probability_by[1 if age[i] >= 65 else 0, min(max(np.int64(n_conditions[i]) - 2, 0), top)]
-            n += 1
-    return ids[:n], p[:n]
+    for person in range(alive.shape[0]):
+        if alive[person] and frailty[person] < most_frail:
+            p = probability_by[np.intp(age[person] >= 65), min(max(np.intp(n_conditions[person]) - 2, 0), top)]
+            if person_draw(person, salt) < p:
+                worse[n] = person
+                n += 1
+    return worse[:n].copy()

@@ -165,7 +165,8 @@ class RandomStreams:
         if self._compiled is None:
             ids = np.flatnonzero(mask)
             return ids[self.bernoulli_own(decision, step, ids, p_of_everyone)]
-        return self._compiled.ids_below_own(mask, self.salt(decision, step), np.asarray(p_of_everyone, dtype=np.float64))
+        return self._compiled.ids_below_own(mask, self.salt(decision, step),
+                                            np.asarray(p_of_everyone, dtype=np.float64))
 
     def exponential(self, decision: str, step: int, ids: np.ndarray, mean) -> np.ndarray:
         return -np.log1p(-self.uniform(decision, step, ids)) * mean

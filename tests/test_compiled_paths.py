@@ -271,3 +271,26 @@ def test_the_bound_holds_where_the_draw_and_the_chance_are_closest():
         bound = -scaled * RATE_BOUND_MARGIN
         assert ((draws < chance) <= (draws < bound)).all()  # below the chance implies below the bound
     assert draws_compiled.below_rate_bound(np.arange(5), np.uint64(7), np.zeros(5), RATE_BOUND_MARGIN)[0].size == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_the_visit_registry_judges_and_records_alike_compiled_or_not(data):
+    """duplicates.VisitRegistry with and without its compiled loops: the same duplicates, the
+    same answers to "served elsewhere?", the same tables, over a random run of visits (a
+    person may be visited twice in one batch)."""
+    from model.duplicates import ORGANISATIONS, PURPOSES, VisitRegistry
+    people = data.draw(st.integers(1, 12))
+    compiled, plain = VisitRegistry(people, window_days=28, compiled=True), VisitRegistry(people, window_days=28)
+    for _ in range(data.draw(st.integers(1, 25))):
+        ids = np.array(data.draw(st.lists(st.integers(0, people - 1), max_size=6)), dtype=np.int64)
+        purpose = data.draw(st.sampled_from(PURPOSES))
+        organisation = data.draw(st.sampled_from(ORGANISATIONS[1:]))
+        day = np.array(data.draw(st.lists(st.integers(0, 400), min_size=len(ids), max_size=len(ids))), dtype=np.int64)
+        episode = np.array(data.draw(st.lists(st.integers(0, 3), min_size=len(ids), max_size=len(ids))), dtype=np.int64)
+        assert np.array_equal(compiled.served_elsewhere(ids, purpose, organisation, episode),
+                              plain.served_elsewhere(ids, purpose, organisation, episode))
+        assert np.array_equal(compiled.record(ids, day, purpose, organisation, episode),
+                              plain.record(ids, day, purpose, organisation, episode))
+    assert np.array_equal(compiled.last_day, plain.last_day)
+    assert np.array_equal(compiled.last_episode, plain.last_episode)
