@@ -20,6 +20,8 @@ an arrangement changes the decision only for people near the threshold.
 """
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 from model import care_homes, home_care, reablement
@@ -31,6 +33,8 @@ from model.population import Frailty, Package, Place, per_person
 def care_home_probability(m, ids: np.ndarray) -> np.ndarray:
     """The chance this decision is a care home, for these people as they are now, where they are."""
     pop, cd = m.pop, m.config.area.care_decision
+    if m.streams.compiled:  # the same numbers in one loop, the powers in numpy (passes_compiled.py)
+        return _care_home_probability_compiled(m, np.asarray(ids, dtype=np.int64))
     frailty = pop.frailty[ids].astype(float) - Frailty.MODERATE
     odds = cd.care_home_odds_reference * cd.frailty_odds_ratio ** frailty
     odds = odds * 2.0 ** ((pop.age[ids] - cd.reference_age) / cd.age_doubling_years)
@@ -41,6 +45,25 @@ def care_home_probability(m, ids: np.ndarray) -> np.ndarray:
     odds = odds * cd.home_care_wait_odds_ratio_per_week ** wait_weeks
     p = odds / (1.0 + odds)
     return np.where(pop.age[ids] >= cd.care_home_min_age, p, 0.0)
+
+
+@cache
+def _by_frailty_level(odds_ratio: float) -> np.ndarray:
+    return odds_ratio ** (np.arange(len(Frailty), dtype=float) - Frailty.MODERATE)
+
+
+def _care_home_probability_compiled(m, ids: np.ndarray) -> np.ndarray:
+    from model import passes_compiled
+    pop, cd = m.pop, m.config.area.care_decision
+    # `care_home_probability`'s powers, by frailty level, for these people's ages, by council.
+    frailty_factor = _by_frailty_level(cd.frailty_odds_ratio)
+    age_factor = 2.0 ** ((pop.age[ids] - cd.reference_age) / cd.age_doubling_years)
+    wait_weeks = np.array([c.home_care_queue.recent_wait_days / 7.0 for c in m.councils])
+    return passes_compiled.care_home_probability(
+        ids, pop.view("frailty"), pop.view("dementia"), pop.view("place"), pop.view("has_carer"), pop.view("council"),
+        pop.view("age"), cd.care_home_odds_reference, frailty_factor, age_factor, cd.dementia_odds_ratio,
+        int(Place.HOSPITAL), cd.ward_care_home_odds_ratio, cd.carer_care_home_odds_ratio,
+        cd.home_care_wait_odds_ratio_per_week ** wait_weeks, cd.care_home_min_age)
 
 
 def wants_care_home(m, ids: np.ndarray) -> np.ndarray:

@@ -201,6 +201,25 @@ def consultations(alive, place, hospital, salt, weekly_of_everyone, none_of_ever
 
 
 @numba.njit(cache=True, nogil=True)
+def care_home_probability(ids, frailty, dementia, place, has_carer, council, age, reference_odds, frailty_factor,
+                          age_factor, dementia_or, hospital, ward_or, carer_or, wait_factor, min_age):
+    """care_decision.care_home_probability, given numpy's powers (by frailty level, each
+    person's age factor in the ids' order, by council): the odds multiplied in its order,
+    a factor that does not apply being 1.0 as its np.where gives."""
+    p = np.empty(ids.shape[0], dtype=np.float64)
+    for i in range(ids.shape[0]):
+        person = ids[i]
+        odds = reference_odds * frailty_factor[frailty[person]]
+        odds = odds * age_factor[i]
+        odds = odds * (dementia_or if dementia[person] else 1.0)
+        odds = odds * (ward_or if place[person] == hospital else 1.0)
+        odds = odds * (carer_or if has_carer[person] else 1.0)
+        odds = odds * wait_factor[council[person]]
+        p[i] = odds / (1.0 + odds) if age[person] >= min_age else 0.0
+    return p
+
+
+@numba.njit(cache=True, nogil=True)
 def served_elsewhere(last_episode, others, ids, episode):
     """duplicates.VisitRegistry.served_elsewhere for one purpose (`last_episode`: its
     organisation x person table; `others`: the other organisations' rows)."""

@@ -89,7 +89,11 @@ def consultations(m) -> None:
     candidates = (pop.frailty[ids] >= Frailty.MILD) & (pop.place[ids] == Place.HOME) \
         & (pop.package[ids] == Package.NONE)
     cand = ids[candidates]
-    p_detect = 1 - (1 - pc.need_detection_probability) ** total[candidates]
+    counts = total[candidates]
+    # The chance that some consultation uncovers the need, by the number of consultations: a
+    # table over 0..the most anyone had, the same power for each count as over the counts.
+    by_count = 1 - (1 - pc.need_detection_probability) ** np.arange(counts.max(initial=0) + 1)
+    p_detect = by_count[counts]
     found = cand[m.streams.bernoulli("gp.need_found", m.week, cand, p_detect)]
     day = m.week_start + m.streams.choice("gp.need_day", m.week, found, DAYS_PER_WEEK)
     needs.start_need(m, found, day)

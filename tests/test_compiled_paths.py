@@ -122,12 +122,15 @@ def test_small_runs_skip_the_compiler_start_up_in_a_fresh_process():
 
 
 def test_the_compiled_passes_are_their_numpy_twins(monkeypatch):
-    """passes_compiled's crisis_rate, headcount and practice_demand against crisis.crisis_rate,
-    headcount.headcount_numpy and np.bincount, mid-run, where every modifier, every count and
+    """passes_compiled's crisis_rate, headcount, practice_demand and care_home_probability
+    against crisis.crisis_rate, headcount.headcount_numpy, np.bincount and
+    care_decision.care_home_probability, mid-run, where every modifier, every count and
     every practice's demand is non-zero."""
     from model.api import build_model
+    from model.care_decision import care_home_probability
     from model.crisis import crisis_rate
     from model.headcount import headcount, headcount_numpy
+    from model.population import Place
     from model.needs import unmet_need
     from model.primary_care import practice_demand
     monkeypatch.setenv("CAREPATH_DRAWS", "compiled")
@@ -139,8 +142,12 @@ def test_the_compiled_passes_are_their_numpy_twins(monkeypatch):
     assert unmet_need(m)[ids].any() and pop.view("coordinator")[ids].any()
     compiled_rate, compiled_counts = crisis_rate(m, ids), headcount(m)
     compiled_demand = practice_demand(m, ids)
+    compiled_care_home = care_home_probability(m, ids)
     assert all(count > 0 for count in compiled_counts) and (compiled_demand > 0).all()
+    assert (compiled_care_home == 0).any() and ((compiled_care_home > 0) & (compiled_care_home < 1)).any()
+    assert (pop.view("place")[ids] == Place.HOSPITAL).any() and pop.view("has_carer")[ids].any()
     m.streams._compiled = None
+    assert np.array_equal(compiled_care_home, care_home_probability(m, ids))
     assert np.array_equal(compiled_rate, crisis_rate(m, ids))
     assert np.array_equal(compiled_demand, practice_demand(m, ids))
     assert compiled_counts == headcount(m) == headcount_numpy(m)
