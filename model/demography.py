@@ -8,6 +8,7 @@ import numpy as np
 from model import crisis, hospital
 from model.eventlog import Event, Organisation
 from model.needs import start_need
+from model.randomness import RATE_BOUND_MARGIN
 from model.population import (FLAG_SHARE, Frailty, Package, Place, dementia_rate, deprivation_offsets,
                               flag_share, generate_people, prevalence_curve)
 from model.timing import (DAYS_PER_WEEK, DAYS_PER_YEAR, SLOW_PROCESS_WEEKS, WEEKS_PER_YEAR, exponent_per_rate,
@@ -84,29 +85,54 @@ def new_conditions(m) -> None:
     alpha, beta = prevalence_curve(prev.multimorbid_65_74, prev.multimorbid_85_plus,
                                    prev.deprivation_shift_years, m.config.area.population.oldest_age_decay_years)
     offsets = deprivation_offsets(prev.deprivation_shift_years)
-    if m.streams.compiled:  # the same exponents in one pass (passes_compiled.py)
+    rate_factor = prev.new_condition_rate_scale * beta  # the rate is scale * beta * exp(alpha + beta (age - 70))
+    per_rate = exponent_per_rate(SLOW_PROCESS_WEEKS)
+    if m.streams.compiled:
         from model import passes_compiled
-        ids, rate = passes_compiled.condition_exponents(pop.view("alive"), pop.view("age"), pop.view("deprivation"),
-                                                        offsets, alpha, beta)
+    if m.streams.compiled and rate_factor > 0:  # the same people, exp only near the draw (passes_compiled.py)
+        ids, draws, rate = passes_compiled.condition_candidates(
+            pop.view("alive"), pop.view("age"), pop.view("deprivation"), offsets, alpha, beta, rate_factor, per_rate,
+            RATE_BOUND_MARGIN, m.streams.salt("condition.new", m.week))
+        gained = ids[draws < _chance_at(rate, rate_factor, per_rate)]
     else:
         ids = alive_ids(m)
         eff_age = pop.age[ids] + offsets[pop.deprivation[ids] - 1]
         rate = alpha + beta * (eff_age - 70)
-    np.exp(rate, out=rate)
-    rate *= prev.new_condition_rate_scale * beta  # the rate is scale * beta * exp(alpha + beta (age - 70))
-    rate *= exponent_per_rate(SLOW_PROCESS_WEEKS)
-    gained = ids[m.streams.bernoulli_of_scaled_rate("condition.new", m.week, ids, rate)]
+        gained = ids[m.streams.bernoulli_of_scaled_rate("condition.new", m.week, ids,
+                                                        _scaled_rate(rate, rate_factor, per_rate))]
     pop.n_conditions[gained] += 1
     for flag in FLAG_SHARE:
         column = getattr(pop, flag)
         column[gained] |= m.streams.bernoulli(f"condition.{flag}", m.week, gained,
                                               flag_share(flag, pop.age[gained]))
     # Dementia has its own incidence by age, so that its prevalence holds as people with it die.
-    free = ids[~pop.dementia[ids]]
-    incidence = dementia_rate(prev.dementia_incidence_at_80, prev.dementia_prevalence_doubling_years, pop.age[free])
-    incidence *= exponent_per_rate(SLOW_PROCESS_WEEKS)
-    onset = free[m.streams.bernoulli_of_scaled_rate("condition.dementia", m.week, free, incidence)]
+    at_80, doubling = prev.dementia_incidence_at_80, prev.dementia_prevalence_doubling_years
+    if m.streams.compiled:  # the same people, exp2 only near the draw (passes_compiled.py)
+        free, draws, age = passes_compiled.dementia_candidates(
+            pop.view("alive"), pop.view("dementia"), pop.view("age"), at_80, doubling, per_rate, RATE_BOUND_MARGIN,
+            m.streams.salt("condition.dementia", m.week))
+        incidence = dementia_rate(at_80, doubling, age)
+        incidence *= per_rate
+        onset = free[draws < weekly_probability_in_place(incidence, scaled=True)]
+    else:
+        free = ids[~pop.dementia[ids]]
+        incidence = dementia_rate(at_80, doubling, pop.age[free])
+        incidence *= per_rate
+        onset = free[m.streams.bernoulli_of_scaled_rate("condition.dementia", m.week, free, incidence)]
     pop.dementia[onset] = True
+
+
+def _scaled_rate(exponent: np.ndarray, rate_factor: float, per_rate: float) -> np.ndarray:
+    """A new condition's rate times `per_rate` (timing.exponent_per_rate), worked out over the
+    exponents' array in place."""
+    np.exp(exponent, out=exponent)
+    exponent *= rate_factor
+    exponent *= per_rate
+    return exponent
+
+
+def _chance_at(exponent: np.ndarray, rate_factor: float, per_rate: float) -> np.ndarray:
+    return weekly_probability_in_place(_scaled_rate(exponent, rate_factor, per_rate), scaled=True)
 
 
 def frailty_progression(m) -> None:

@@ -9,6 +9,8 @@ so the results are the same bit for bit; they are used where the draws are compi
 """
 from __future__ import annotations
 
+import math
+
 import numba
 import numpy as np
 
@@ -260,19 +262,65 @@ def living_outside(alive, place, outside):
     return ids[:n]
 
 
+LOG2_E = 1.4426950408889634  # log2(e), so that e**y = 2**(y * LOG2_E)
+
+
+_LOWEST_POWER = -1100  # 2.0 ** k for k from here up is exact (0.0 below the subnormals, inf above 1023)
+with np.errstate(over="ignore"):  # the top entries are inf on purpose
+    POWERS_OF_TWO = np.ldexp(1.0, np.arange(_LOWEST_POWER, 1102))
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def power_of_two_above(x):
+    """2**(ceil(x) + 1), exactly: at least 2**(x + 1), so above any computed exp2(x) (or exp(y)
+    for x = y * LOG2_E, whose rounding is far below one) by a factor near 2, far beyond the
+    error of any exp or exp2; 0.0 and inf at the ends of the float range, as they would be.
+    Looked up in a table (a call to ldexp for each person cost more than the rest of the pass)."""
+    return POWERS_OF_TWO[np.intp(math.ceil(min(max(x, -1100.0), 1100.0))) + 1 - _LOWEST_POWER]
+
+
 @numba.njit(cache=True, nogil=True)
-def condition_exponents(alive, age, deprivation, offsets, alpha, beta):
-    """demography.new_conditions' first step: the living, and for each the exponent
-    alpha + beta * (effective age - 70) of their rate of a new condition, before numpy's exp."""
+def condition_candidates(alive, age, deprivation, offsets, alpha, beta, rate_factor, per_rate, margin, salt):
+    """demography.new_conditions' draw, in one pass over everyone: for the living, the
+    exponent y of their rate (alpha + beta (effective age - 70), as the numpy steps work it
+    out) and their draw, kept only where the draw falls below power_of_two_above(y * LOG2_E) * rate_factor * -per_rate *
+    margin. With a positive rate_factor that bounds the chance the numpy steps work out
+    (exp(y) * rate_factor * per_rate, then -expm1) from above, multiplication by
+    multiplication, as randomness.RandomStreams.bernoulli_of_scaled_rate's bound does; so
+    nobody left out could have had the event, and exp is worked out only for those kept.
+    Returns their ids, draws and exponents."""
     ids = np.empty(alive.shape[0], dtype=np.int64)
-    exponent = np.empty(alive.shape[0], dtype=np.float64)
+    draws = np.empty(alive.shape[0], dtype=np.float64)
+    exponents = np.empty(alive.shape[0], dtype=np.float64)
     n = 0
-    for i in range(alive.shape[0]):
-        if alive[i]:
-            ids[n] = i
-            exponent[n] = alpha + beta * ((age[i] + offsets[deprivation[i] - 1]) - 70.0)
-            n += 1
-    return ids[:n], exponent[:n]
+    for person in range(alive.shape[0]):
+        if alive[person]:
+            y = alpha + beta * ((age[person] + offsets[deprivation[person] - 1]) - 70.0)
+            u = person_draw(person, salt)
+            if u < power_of_two_above(y * LOG2_E) * rate_factor * -per_rate * margin:
+                ids[n], draws[n], exponents[n] = person, u, y
+                n += 1
+    return ids[:n].copy(), draws[:n].copy(), exponents[:n].copy()
+
+
+@numba.njit(cache=True, nogil=True)
+def dementia_candidates(alive, dementia, age, at_80, doubling_years, per_rate, margin, salt):
+    """demography.new_conditions' dementia onset draw, in one pass over everyone: the living
+    without dementia whose draw falls below power_of_two_above(x) * at_80 * -per_rate * margin,
+    x = (age - 80) / doubling years as population.dementia_rate works it out: a bound of their
+    chance from above (the rate's cap at 0.9 only lowers it), so exp2 is worked out only for
+    those kept. Returns their ids, draws and ages."""
+    ids = np.empty(alive.shape[0], dtype=np.int64)
+    draws = np.empty(alive.shape[0], dtype=np.float64)
+    ages = np.empty(alive.shape[0], dtype=np.float64)
+    n = 0
+    for person in range(alive.shape[0]):
+        if alive[person] and not dementia[person]:
+            u = person_draw(person, salt)
+            if u < power_of_two_above((age[person] - 80.0) / doubling_years) * at_80 * -per_rate * margin:
+                ids[n], draws[n], ages[n] = person, u, age[person]
+                n += 1
+    return ids[:n].copy(), draws[:n].copy(), ages[:n].copy()
 
 
 @numba.njit(cache=True, nogil=True)

@@ -301,3 +301,39 @@ def test_the_visit_registry_judges_and_records_alike_compiled_or_not(data):
                               plain.record(ids, day, purpose, organisation, episode))
     assert np.array_equal(compiled.last_day, plain.last_day)
     assert np.array_equal(compiled.last_episode, plain.last_episode)
+
+
+@settings(max_examples=500, deadline=None)
+@given(x=st.one_of(st.floats(-1200, 1200), st.integers(-1100, 1100).map(float),
+                   st.integers(-60, 60).map(lambda k: float(np.nextafter(k, -np.inf)))))
+def test_the_power_of_two_above_is_well_above_exp2_and_exp(x):
+    """The bound new conditions and dementia onset draw against: 2**(ceil(x) + 1) is at least
+    1.9 times exp2(x), and, for x = y * log2(e), exp(y), as numpy computes them (or both are 0)."""
+    from model.passes_compiled import LOG2_E, power_of_two_above
+    with np.errstate(over="ignore", under="ignore"):
+        bound, powered, y = power_of_two_above(x), np.exp2(x), x / LOG2_E
+        assert bound >= 1.9 * powered or bound == powered == 0.0 or powered == np.inf == bound
+        assert power_of_two_above(y * LOG2_E) >= 1.9 * np.exp(y) or np.exp(y) == 0.0 or np.exp(y) == np.inf
+
+
+def test_new_conditions_and_dementia_onset_are_the_same_people_on_either_path(monkeypatch):
+    """demography.new_conditions, whose compiled path draws against a bound and works out the
+    exponentials only for those below it, against the numpy path, at every slow step of a year."""
+    import copy
+
+    from model import demography
+    from model.api import build_model
+    monkeypatch.setenv("CAREPATH_DRAWS", "compiled")
+    m = build_model("integrated", patients=5000, seed=2, years=1)
+    gained = onsets = 0
+    for _ in range(13):
+        m.run_for(4)
+        compiled, plain = copy.deepcopy(m), copy.deepcopy(m)
+        plain.streams._compiled = None
+        demography.new_conditions(compiled)
+        demography.new_conditions(plain)
+        for column in ("n_conditions", "dementia", "copd", "heart_failure", "diabetes", "stroke"):
+            assert np.array_equal(compiled.pop.view(column), plain.pop.view(column)), column
+        gained += int((compiled.pop.view("n_conditions") != m.pop.view("n_conditions")).sum())
+        onsets += int((compiled.pop.view("dementia") != m.pop.view("dementia")).sum())
+    assert gained > 100 and onsets > 5
