@@ -139,11 +139,12 @@ def age_exponents(age, crisis_doubling_years, mortality_doubling_years):
 def person_risks(age, frailty, n_conditions, dementia, sex, crisis_growth, crisis_at_75, crisis_under_65,
                  crisis_frailty, crisis_conditions, crisis_dementia, consultations_by, no_consultation_by,
                  mortality_growth, mortality_at_75, female, male, mortality_frailty, mortality_dementia,
-                 exponent_per_rate):
+                 exponent_per_rate, practice, practices):
     """risk.RiskFactors.refresh for everyone, given exp2 of `age_exponents` (the growths) and
     the weekly consultations and exp(-consultations) by (two or more conditions, frailty):
-    crisis rates, weekly consultations, their chance of none, and the death rate times
-    `exponent_per_rate` (timing.weekly_probability's step before expm1). Factors that do not
+    crisis rates, weekly consultations, their chance of none, the death rate times
+    `exponent_per_rate` (timing.weekly_probability's step before expm1), and the weekly
+    consultations summed by practice in row order, as np.bincount adds them. Factors that do not
     apply multiply by 1.0, as numpy's np.where(..., 1.0) does; the product is unchanged.
 
     Each choice (65 or over, sex, dementia) picks its factor from a two-entry table by the
@@ -170,36 +171,51 @@ def person_risks(age, frailty, n_conditions, dementia, sex, crisis_growth, crisi
         r *= crisis_conditions[min(max(np.intp(n_conditions[i]) - 2, 0), top)]
         r *= by_dementia_crisis[np.intp(dementia[i])]
         crisis[i] = r
+    by_practice = np.zeros(practices, dtype=np.float64)
     for i in range(n):
         k = np.intp(n_conditions[i] >= 2) * levels + np.intp(frailty[i])
         consultations[i] = consultations_flat[k]
         no_consultation[i] = no_consultation_flat[k]
+        by_practice[practice[i]] += consultations_flat[k]
     for i in range(n):
         d = mortality_at_75 * mortality_growth[i]
         d *= by_sex[np.intp(sex[i] == 1)]
         d *= mortality_frailty[np.intp(frailty[i])]
         d *= by_dementia_death[np.intp(dementia[i])]
         death[i] = d * exponent_per_rate
-    return crisis, consultations, no_consultation, death
+    return crisis, consultations, no_consultation, death, by_practice
 
 
 @numba.njit(cache=True, nogil=True)
-def consultations(alive, place, hospital, salt, weekly_of_everyone, none_of_everyone, nurse_salt, nurse_share):
+def consultations(alive, place, hospital, salt, weekly_of_everyone, none_of_everyone, nurse_salt, nurse_share,
+                  n_conditions, frailty, mild, home, package, no_package):
     """primary_care.who_consults when every consultation is kept, in one pass over everyone:
     for the living outside hospital (population.living_outside_hospital), a Poisson count at
     their own weekly mean (draws_compiled.poisson_own_nonzero) and, for those with one or more,
     how many were with a nurse: floor(count x nurse_share + their "gp.nurse_split" draw).
-    Returns the ids, counts and nurse counts of those who consulted."""
+    Returns the ids, counts and nurse counts of those who consulted; the ids and counts of
+    those among them whose consultations could uncover a need (mildly frail or more, at home,
+    without a package); and the doctor, nurse and multimorbid totals (primary_care.summarise)."""
     consulted = np.empty((3, alive.shape[0]), dtype=np.int64)  # rows: id, count, nurse count
-    k = 0
+    could_uncover = np.empty((2, alive.shape[0]), dtype=np.int64)  # rows: id, count
+    totals = np.zeros(3, dtype=np.int64)  # doctor, nurse, by people with two or more conditions
+    k = j = 0
     for person in range(alive.shape[0]):
         if alive[person] and place[person] != hospital:
             c = poisson_count(person_draw(person, salt), weekly_of_everyone[person], none_of_everyone[person])
             if c > 0:
-                consulted[0, k], consulted[1, k] = person, c
-                consulted[2, k] = np.int64(np.floor(c * nurse_share + person_draw(person, nurse_salt)))
+                nurse = np.int64(np.floor(c * nurse_share + person_draw(person, nurse_salt)))
+                consulted[0, k], consulted[1, k], consulted[2, k] = person, c, nurse
                 k += 1
-    return consulted[0, :k].copy(), consulted[1, :k].copy(), consulted[2, :k].copy()
+                totals[0] += c - nurse
+                totals[1] += nurse
+                if n_conditions[person] >= 2:
+                    totals[2] += c
+                if frailty[person] >= mild and place[person] == home and package[person] == no_package:
+                    could_uncover[0, j], could_uncover[1, j] = person, c
+                    j += 1
+    return (consulted[0, :k].copy(), consulted[1, :k].copy(), consulted[2, :k].copy(), could_uncover[:, :j].copy(),
+            totals)
 
 
 @numba.njit(cache=True, nogil=True)

@@ -8,6 +8,8 @@ consultation can uncover a need for help at home, which starts an episode of nee
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from model import needs
@@ -43,9 +45,32 @@ def share_kept(m) -> tuple[np.ndarray, np.ndarray | None]:
     return kept_share, out_of_hospital
 
 
-def who_consults(m) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """This week's consultations: who had one or more, how many, and how many with a nurse.
-    Only people alive and out of hospital can consult: rates and draws are for them alone."""
+class WeekOfConsultations(NamedTuple):
+    """This week's consultations: per person who had one or more (ids in id order, their
+    counts, how many with a nurse), the totals, and those whose consultations could uncover a
+    need for help (mildly frail or more, at home, without a package) with their counts."""
+
+    ids: np.ndarray
+    total: np.ndarray
+    nurse: np.ndarray
+    doctor_consultations: int
+    nurse_consultations: int
+    multimorbid_consultations: int  # by people with two or more conditions
+    could_uncover_need: np.ndarray
+    their_counts: np.ndarray
+
+
+def summarise(m, ids: np.ndarray, total: np.ndarray, nurse: np.ndarray) -> WeekOfConsultations:
+    pop = m.pop
+    candidates = (pop.frailty[ids] >= Frailty.MILD) & (pop.place[ids] == Place.HOME) \
+        & (pop.package[ids] == Package.NONE)
+    return WeekOfConsultations(ids, total, nurse, int((total - nurse).sum()), int(nurse.sum()),
+                               int(total[pop.n_conditions[ids] >= 2].sum()), ids[candidates], total[candidates])
+
+
+def who_consults(m) -> WeekOfConsultations:
+    """This week's consultations. Only people alive and out of hospital can consult: rates
+    and draws are for them alone."""
     pc = m.config.area.primary_care
     kept_share, out_of_hospital = share_kept(m)
     if (kept_share < 1).any():
@@ -53,47 +78,45 @@ def who_consults(m) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         total = m.streams.poisson("gp.consultations", m.week, out_of_hospital, weekly)
         consulted = np.flatnonzero(total)
         ids, total = out_of_hospital[consulted], total[consulted]
-    elif m.streams.compiled:  # the same people and counts, in one pass over everyone (passes_compiled.py)
+    elif m.streams.compiled:  # the same, in one pass over everyone (passes_compiled.py)
         from model import passes_compiled
         pop = m.pop
-        return passes_compiled.consultations(
+        ids, total, nurse, candidates, totals = passes_compiled.consultations(
             pop.view("alive"), pop.view("place"), int(Place.HOSPITAL), m.streams.salt("gp.consultations", m.week),
             m.risks.weekly_consultations, m.risks.no_consultation, m.streams.salt("gp.nurse_split", m.week),
-            pc.nurse_share)
+            pc.nurse_share, pop.view("n_conditions"), pop.view("frailty"), int(Frailty.MILD), int(Place.HOME),
+            pop.view("package"), int(Package.NONE))
+        return WeekOfConsultations(ids, total, nurse, int(totals[0]), int(totals[1]), int(totals[2]),
+                                   candidates[0], candidates[1])
     else:  # the means and chances of none worked out at the last risk refresh still hold
         ids, total = m.streams.poisson_own_nonzero("gp.consultations", m.week, living_outside_hospital(m),
                                                    m.risks.weekly_consultations, m.risks.no_consultation)
     # Each consultation is with a nurse with probability nurse_share: the count of nurse
     # consultations is the total's expected nurse share, rounded up or down at random.
     nurse = np.floor(total * pc.nurse_share + m.streams.uniform("gp.nurse_split", m.week, ids)).astype(np.int64)
-    return ids, total, nurse
+    return summarise(m, ids, total, nurse)
 
 
 def consultations(m) -> None:
-    pop, pc, costs = m.pop, m.config.area.primary_care, m.config.area.costs
-    ids, total, nurse = who_consults(m)
-    gp = total - nurse
-    n_gp, n_nurse = int(gp.sum()), int(nurse.sum())
+    pc, costs = m.config.area.primary_care, m.config.area.costs
+    week = who_consults(m)
+    n_gp, n_nurse = week.doctor_consultations, week.nurse_consultations
     m.tally.add("gp_doctor_consultations", n_gp)
     m.tally.add("practice_nurse_consultations", n_nurse)
     m.tally.add("gp_consultations", n_gp + n_nurse)
-    multimorbid = pop.n_conditions[ids] >= 2
-    m.tally.add("consultations_multimorbid", float(total[multimorbid].sum()))
+    m.tally.add("consultations_multimorbid", float(week.multimorbid_consultations))
     m.ledger.charge("gp", Payer.NHS, n_gp * costs.gp_consultation + n_nurse * costs.practice_nurse_consultation)
     if m.log.enabled:
+        ids, gp, nurse = week.ids, week.total - week.nurse, week.nurse
         day = m.week_start + m.streams.choice("gp.day", m.week, ids, DAYS_PER_WEEK)
         m.log.record(np.repeat(ids, gp), np.repeat(day, gp), Event.GP_CONSULTATION, Organisation.GP_PRACTICE,
                      Payer.NHS, costs.gp_consultation)
         m.log.record(np.repeat(ids, nurse), np.repeat(day, nurse), Event.NURSE_CONSULTATION,
                      Organisation.GP_PRACTICE, Payer.NHS, costs.practice_nurse_consultation)
-    candidates = (pop.frailty[ids] >= Frailty.MILD) & (pop.place[ids] == Place.HOME) \
-        & (pop.package[ids] == Package.NONE)
-    cand = ids[candidates]
-    counts = total[candidates]
+    cand, counts = week.could_uncover_need, week.their_counts
     # The chance that some consultation uncovers the need, by the number of consultations: a
     # table over 0..the most anyone had, the same power for each count as over the counts.
     by_count = 1 - (1 - pc.need_detection_probability) ** np.arange(counts.max(initial=0) + 1)
-    p_detect = by_count[counts]
-    found = cand[m.streams.bernoulli("gp.need_found", m.week, cand, p_detect)]
+    found = cand[m.streams.bernoulli("gp.need_found", m.week, cand, by_count[counts])]
     day = m.week_start + m.streams.choice("gp.need_day", m.week, found, DAYS_PER_WEEK)
     needs.start_need(m, found, day)

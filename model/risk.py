@@ -49,13 +49,6 @@ class RiskFactors:
         self.death = np.array([])  # chance of dying this week
 
     def refresh(self, m) -> None:
-        self._refresh_people(m)
-        # Every row on a practice's list, the dead and those in hospital too: until the next
-        # refresh no week's demand from the living outside hospital can exceed it (primary_care.py).
-        self.consultations_by_practice = np.bincount(m.pop.view("gp_practice"), weights=self.weekly_consultations,
-                                                     minlength=m.config.area.population.gp_practices)
-
-    def _refresh_people(self, m) -> None:
         pop, area = m.pop, m.config.area
         age, frailty = pop.view("age"), pop.view("frailty")
         n_conditions, dementia = pop.view("n_conditions"), pop.view("dementia")
@@ -63,7 +56,7 @@ class RiskFactors:
         # rate_at_75 is for men and women together: men above it, women below.
         both = (1.0 + mort.male_rr) / 2.0
         if m.streams.compiled:  # the same numbers, in two passes (passes_compiled.py)
-            self._refresh_compiled(pop, c, pc, mort, both)
+            self._refresh_compiled(pop, c, pc, mort, both, area.population.gp_practices)
             return
 
         older = c.rate_at_75 * np.exp2((np.maximum(age, 65) - 75) / c.age_doubling_years)
@@ -77,6 +70,10 @@ class RiskFactors:
         consultations *= consultation_frailty_ratios(pc)[frailty]
         self.weekly_consultations = consultations * (DAYS_PER_WEEK / DAYS_PER_YEAR)
         self.no_consultation = np.exp(-self.weekly_consultations)
+        # Every row on a practice's list, the dead and those in hospital too: until the next
+        # refresh no week's demand from the living outside hospital can exceed it (primary_care.py).
+        self.consultations_by_practice = np.bincount(pop.view("gp_practice"), weights=self.weekly_consultations,
+                                                     minlength=area.population.gp_practices)
 
         mortality = mort.rate_at_75 * np.exp2((age - 75) / mort.age_doubling_years)
         mortality *= np.where(pop.view("sex") == 1, 1.0 / both, mort.male_rr / both)
@@ -84,7 +81,7 @@ class RiskFactors:
         mortality *= np.where(dementia, mort.dementia_hr, 1.0)
         self.death = weekly_probability(mortality)
 
-    def _refresh_compiled(self, pop, c, pc, mort, both) -> None:
+    def _refresh_compiled(self, pop, c, pc, mort, both, practices: int) -> None:
         """`refresh` with its per-person arithmetic in compiled loops and its exponentials in
         numpy, as in `refresh`: exp2 over everyone, expm1 over everyone, and exp over the eight
         (conditions, frailty) combinations that decide consultations."""
@@ -97,10 +94,11 @@ class RiskFactors:
         by_conditions = np.array([pc.consultations_one_condition, pc.consultations_multimorbid])
         weekly = by_conditions[:, None] * consultation_frailty_ratios(pc)[None, :]
         weekly = weekly * (DAYS_PER_WEEK / DAYS_PER_YEAR)
-        self.crisis, self.weekly_consultations, self.no_consultation, self.death = passes_compiled.person_risks(
+        (self.crisis, self.weekly_consultations, self.no_consultation, self.death,
+         self.consultations_by_practice) = passes_compiled.person_risks(
             pop.view("age"), pop.view("frailty"), pop.view("n_conditions"), pop.view("dementia"), pop.view("sex"),
             crisis_growth, c.rate_at_75, c.rate_under_65, frailty_ratios(c), condition_ratios(c), c.dementia_rr,
             weekly, np.exp(-weekly),
             mortality_growth, mort.rate_at_75, 1.0 / both, mort.male_rr / both, frailty_ratios(mort),
-            mort.dementia_hr, exponent_per_rate())
+            mort.dementia_hr, exponent_per_rate(), pop.view("gp_practice"), practices)
         weekly_probability_in_place(self.death, scaled=True)
