@@ -73,9 +73,10 @@ def ids_below_own(mask, salt, p_of_everyone):
     ids = np.empty(mask.shape[0], dtype=np.int64)
     n = 0
     for person in range(mask.shape[0]):
-        if mask[person] and person_draw(person, salt) < p_of_everyone[person]:
-            ids[n] = person
-            n += 1
+        # Drawn for everyone and kept by adding 0 or 1, not by a branch: whether the mask holds
+        # is unpredictable from one row to the next where it holds for some but not most.
+        ids[n] = person
+        n += np.intp(mask[person] & (person_draw(person, salt) < p_of_everyone[person]))
     return ids[:n].copy()
 
 

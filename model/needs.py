@@ -134,8 +134,7 @@ def close_need(m, ids: np.ndarray) -> None:
 def resolve_unmet_needs(m) -> None:
     """Some needs pass without services (recovery, family help), whether the person was
     refused, lost between services or is still waiting at home; they leave any waiting list."""
-    ids = np.flatnonzero(unmet_need(m))
     p = weekly_probability(m.config.area.social_care.need_resolves_rate, SLOW_PROCESS_WEEKS)
-    resolved = ids[m.streams.bernoulli("need.resolves", m.week, ids, p)]
+    resolved = m.streams.bernoulli_where("need.resolves", m.week, unmet_need(m), p)
     close_need(m, resolved)
     m.log.record(resolved, m.week_start, Event.NEED_RESOLVED, Organisation.NONE)

@@ -168,6 +168,11 @@ class RandomStreams:
         return self._compiled.ids_below_own(mask, self.salt(decision, step),
                                             np.asarray(p_of_everyone, dtype=np.float64))
 
+    def bernoulli_where(self, decision: str, step: int, mask: np.ndarray, p: float) -> np.ndarray:
+        """`bernoulli_own_where` with one probability for everyone the mask holds: the ids of
+        np.flatnonzero(mask) whose draw falls below p, as `bernoulli` gives them."""
+        return self.bernoulli_own_where(decision, step, mask, np.broadcast_to(np.float64(p), np.shape(mask)))
+
     def exponential(self, decision: str, step: int, ids: np.ndarray, mean) -> np.ndarray:
         return -np.log1p(-self.uniform(decision, step, ids)) * mean
 

@@ -51,6 +51,9 @@ def test_a_draw_for_everyone_a_mask_holds_is_the_draw_for_their_ids(seed, step, 
     assert np.array_equal(chosen, plain.bernoulli_own_where("death", step, mask, chance))
     ids = np.flatnonzero(mask)
     assert np.array_equal(chosen, ids[plain.bernoulli("death", step, ids, chance[ids])])
+    one_chance = compiled.bernoulli_where("carer", step, mask, p)
+    assert np.array_equal(one_chance, plain.bernoulli_where("carer", step, mask, p))
+    assert np.array_equal(one_chance, ids[plain.bernoulli("carer", step, ids, p)])
 
 
 @settings(max_examples=40, deadline=None)
