@@ -64,21 +64,29 @@ def crisis_candidates(alive, place, hospital, salt, exponent, margin, base, tren
     (population.living_outside_hospital), their crisis rate (`crisis_rate`) times `exponent`
     (timing.exponent_per_rate), and the draw against the rate's bound
     (draws_compiled.below_rate_bound). Returns the ids, draws and scaled rates of those whose
-    draw falls below the bound: only they can have a crisis this week."""
+    draw falls below the bound: only they can have a crisis this week.
+
+    Most draws are far above it, so each is first held to a bound of the bound: the rate with
+    every relative risk of 1 or more applied whether or not it applies (and none below 1),
+    multiplied in the same order, which rounding (monotone) keeps at or above the rate. Only
+    those below that read their discharge day, stage, package and coordinator."""
     n = alive.shape[0]
     ids = np.empty(n, dtype=np.int64)
     draws = np.empty(n, dtype=np.float64)
     scaled = np.empty(n, dtype=np.float64)
+    most_recent, most_unmet, most_coordinator = max(recent_rr, 1.0), max(unmet_rr, 1.0), max(coordinator_rr, 1.0)
     k = 0
     for person in range(n):
         if not alive[person] or place[person] == hospital:
+            continue
+        u = person_draw(person, salt)
+        if not u < -(base[person] * trend * most_recent * most_unmet * most_coordinator * exponent) * margin:
             continue
         unmet = (place[person] == home
                  and _need_unmet(stage[person], package[person], no_stage, in_reablement, in_intermediate_care,
                                  no_package))
         s = _crisis_rate_of(base[person], trend, week_start - last_discharge_day[person], window, recent_rr,
                             unmet, unmet_rr, coordinator[person], coordinator_rr) * exponent
-        u = person_draw(person, salt)
         if u < -s * margin:
             ids[k] = person
             draws[k] = u
