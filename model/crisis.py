@@ -42,14 +42,13 @@ def _compiled_unmet_and_coordinator(m) -> tuple:
 def crisis_rate(m, ids: np.ndarray) -> np.ndarray:
     """Crises per person-year now (before any randomness), for these people."""
     pop, area = m.pop, m.config.area
-    c = area.crisis
-    trend = _trend(m)
-    window, coordinator_rr = area.hospital.readmission_window_days, m.config.arrangement.case_management.admission_rr
     if m.streams.compiled:  # the same numbers, in one pass (passes_compiled.py)
         from model import passes_compiled
         return passes_compiled.crisis_rate(np.asarray(ids, dtype=np.int64), *_compiled_rate_arguments(m),
                                           pop.view("alive"), pop.view("place"), *_compiled_unmet_and_coordinator(m))
-    rate = m.risks.crisis[ids] * trend
+    c = area.crisis
+    window, coordinator_rr = area.hospital.readmission_window_days, m.config.arrangement.case_management.admission_rr
+    rate = m.risks.crisis[ids] * _trend(m)
     recent = m.week_start - pop.view("last_discharge_day")[ids] <= window
     rate[recent] *= c.recent_discharge_rr
     rate[unmet_need(m)[ids]] *= c.unmet_need_rr

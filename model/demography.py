@@ -87,9 +87,8 @@ def new_conditions(m) -> None:
     offsets = deprivation_offsets(prev.deprivation_shift_years)
     rate_factor = prev.new_condition_rate_scale * beta  # the rate is scale * beta * exp(alpha + beta (age - 70))
     per_rate = exponent_per_rate(SLOW_PROCESS_WEEKS)
-    if m.streams.compiled:
-        from model import passes_compiled
     if m.streams.compiled and rate_factor > 0:  # the same people, exp only near the draw (passes_compiled.py)
+        from model import passes_compiled
         ids, draws, rate = passes_compiled.condition_candidates(
             pop.view("alive"), pop.view("age"), pop.view("deprivation"), offsets, alpha, beta, rate_factor, per_rate,
             RATE_BOUND_MARGIN, m.streams.salt("condition.new", m.week))
@@ -108,6 +107,7 @@ def new_conditions(m) -> None:
     # Dementia has its own incidence by age, so that its prevalence holds as people with it die.
     at_80, doubling = prev.dementia_incidence_at_80, prev.dementia_prevalence_doubling_years
     if m.streams.compiled:  # the same people, exp2 only near the draw (passes_compiled.py)
+        from model import passes_compiled
         free, draws, age = passes_compiled.dementia_candidates(
             pop.view("alive"), pop.view("dementia"), pop.view("age"), at_80, doubling, per_rate, RATE_BOUND_MARGIN,
             m.streams.salt("condition.dementia", m.week))

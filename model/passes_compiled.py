@@ -80,6 +80,7 @@ def crisis_candidates(alive, place, hospital, salt, exponent, margin, base, tren
         if not alive[person] or place[person] == hospital:
             continue
         u = person_draw(person, salt)
+        # Left to right, as the rate is multiplied: folding the factors first would round differently.
         if not u < -(base[person] * trend * most_recent * most_unmet * most_coordinator * exponent) * margin:
             continue
         unmet = (place[person] == home
@@ -289,9 +290,10 @@ def living_outside(alive, place, outside):
 LOG2_E = 1.4426950408889634  # log2(e), so that e**y = 2**(y * LOG2_E)
 
 
-_LOWEST_POWER = -1100  # 2.0 ** k for k from here up is exact (0.0 below the subnormals, inf above 1023)
+# 2.0 ** k for k from _LOWEST_POWER to _HIGHEST_POWER, exactly: 0.0 below the subnormals, inf above 1023.
+_LOWEST_POWER, _HIGHEST_POWER = -1100, 1101
 with np.errstate(over="ignore"):  # the top entries are inf on purpose
-    POWERS_OF_TWO = np.ldexp(1.0, np.arange(_LOWEST_POWER, 1102))
+    POWERS_OF_TWO = np.ldexp(1.0, np.arange(_LOWEST_POWER, _HIGHEST_POWER + 1))
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -300,18 +302,20 @@ def power_of_two_above(x):
     for x = y * LOG2_E, whose rounding is far below one) by a factor near 2, far beyond the
     error of any exp or exp2; 0.0 and inf at the ends of the float range, as they would be.
     Looked up in a table (a call to ldexp for each person cost more than the rest of the pass)."""
-    return POWERS_OF_TWO[np.intp(math.ceil(min(max(x, -1100.0), 1100.0))) + 1 - _LOWEST_POWER]
+    k = math.ceil(min(max(x, float(_LOWEST_POWER)), float(_HIGHEST_POWER - 1))) + 1
+    return POWERS_OF_TWO[np.intp(k) - _LOWEST_POWER]
 
 
 @numba.njit(cache=True, nogil=True)
 def condition_candidates(alive, age, deprivation, offsets, alpha, beta, rate_factor, per_rate, margin, salt):
     """demography.new_conditions' draw, in one pass over everyone: for the living, the
     exponent y of their rate (alpha + beta (effective age - 70), as the numpy steps work it
-    out) and their draw, kept only where the draw falls below power_of_two_above(y * LOG2_E) * rate_factor * -per_rate *
-    margin. With a positive rate_factor that bounds the chance the numpy steps work out
-    (exp(y) * rate_factor * per_rate, then -expm1) from above, multiplication by
-    multiplication, as randomness.RandomStreams.bernoulli_of_scaled_rate's bound does; so
-    nobody left out could have had the event, and exp is worked out only for those kept.
+    out) and their draw, kept only where the draw falls below
+    power_of_two_above(y * LOG2_E) * rate_factor * -per_rate * margin. With a positive
+    rate_factor that bounds the chance the numpy steps work out (exp(y) * rate_factor *
+    per_rate, then -expm1) from above, multiplication by multiplication, as
+    randomness.RandomStreams.bernoulli_of_scaled_rate's bound does; so nobody left out could
+    have had the event, and exp is worked out only for those kept.
     Returns their ids, draws and exponents."""
     ids = np.empty(alive.shape[0], dtype=np.int64)
     draws = np.empty(alive.shape[0], dtype=np.float64)

@@ -61,6 +61,7 @@ class WeekOfConsultations(NamedTuple):
 
 
 def summarise(m, ids: np.ndarray, total: np.ndarray, nurse: np.ndarray) -> WeekOfConsultations:
+    """The week's totals and possible needs from who consulted (passes_compiled.consultations' twin)."""
     pop = m.pop
     candidates = (pop.frailty[ids] >= Frailty.MILD) & (pop.place[ids] == Place.HOME) \
         & (pop.package[ids] == Package.NONE)

@@ -296,8 +296,9 @@ def test_the_visit_registry_judges_and_records_alike_compiled_or_not(data):
         ids = np.array(data.draw(st.lists(st.integers(0, people - 1), max_size=6)), dtype=np.int64)
         purpose = data.draw(st.sampled_from(PURPOSES))
         organisation = data.draw(st.sampled_from(ORGANISATIONS[1:]))
-        day = np.array(data.draw(st.lists(st.integers(0, 400), min_size=len(ids), max_size=len(ids))), dtype=np.int64)
-        episode = np.array(data.draw(st.lists(st.integers(0, 3), min_size=len(ids), max_size=len(ids))), dtype=np.int64)
+        per_visit = {"min_size": len(ids), "max_size": len(ids)}
+        day = np.array(data.draw(st.lists(st.integers(0, 400), **per_visit)), dtype=np.int64)
+        episode = np.array(data.draw(st.lists(st.integers(0, 3), **per_visit)), dtype=np.int64)
         assert np.array_equal(compiled.served_elsewhere(ids, purpose, organisation, episode),
                               plain.served_elsewhere(ids, purpose, organisation, episode))
         assert np.array_equal(compiled.record(ids, day, purpose, organisation, episode),
