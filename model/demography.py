@@ -21,14 +21,25 @@ def alive_ids(m) -> np.ndarray:
     return np.flatnonzero(m.pop.view("alive"))
 
 
+def who_dies(m) -> np.ndarray:
+    """This week's deaths: a draw at each person's own chance (risk.py), for the living only (a
+    person's draw does not depend on who else is asked)."""
+    alive = m.pop.view("alive")
+    if m.streams.compiled:  # the same people: the exact chance only for those below their bound
+        from model import draws_compiled
+        ids, draws = draws_compiled.ids_below_rate_bound(alive, m.streams.salt("death", m.week), m.risks.death_bound,
+                                                         RATE_BOUND_MARGIN)
+        return ids[draws < m.risks.death_chance(ids)]
+    return m.streams.bernoulli_own_where("death", m.week, alive, m.risks.death)
+
+
 def deaths(m) -> None:
     """Deaths at each person's own risk (risk.py). Many people are admitted as an emergency in
     their last days (`end_of_life_admission_share`), so a share of deaths happen in hospital
     (about 45% in England: Office for Health Improvement and Disparities, Palliative and end
     of life care profiles, 2017-19)."""
     pop = m.pop
-    # Draws for the living only: a person's draw does not depend on who else is asked.
-    dead = m.streams.bernoulli_own_where("death", m.week, pop.view("alive"), m.risks.death)
+    dead = who_dies(m)
     if len(dead) == 0:
         return
     day = m.week_start + m.streams.choice("death.day", m.week, dead, DAYS_PER_WEEK)

@@ -77,11 +77,14 @@ def crisis_candidates(alive, place, hospital, salt, exponent, margin, base, tren
     most_recent, most_unmet, most_coordinator = max(recent_rr, 1.0), max(unmet_rr, 1.0), max(coordinator_rr, 1.0)
     k = 0
     for person in range(n):
-        if not alive[person] or place[person] == hospital:
-            continue
+        # The draw and the bound of the bound come first, for the dead and those in hospital
+        # too: the draw falls below it for few, so that branch is easy to predict, while who is
+        # alive and outside hospital is not, row by row.
         u = person_draw(person, salt)
         # Left to right, as the rate is multiplied: folding the factors first would round differently.
         if not u < -(base[person] * trend * most_recent * most_unmet * most_coordinator * exponent) * margin:
+            continue
+        if not alive[person] or place[person] == hospital:
             continue
         unmet = (place[person] == home
                  and _need_unmet(stage[person], package[person], no_stage, in_reablement, in_intermediate_care,
@@ -134,27 +137,38 @@ def headcount(alive, dementia, place, stage, package, age, n_conditions, hospita
 
 @numba.njit(cache=True, nogil=True)
 def age_exponents(age, crisis_doubling_years, mortality_doubling_years):
-    """risk.RiskFactors.refresh's powers of two, before numpy's exp2: for crises
-    (max(age, 65) - 75) / doubling years, for deaths (age - 75) / doubling years."""
-    crisis = np.empty(age.shape[0], dtype=np.float64)
+    """risk.RiskFactors.refresh's powers of two, before numpy's exp2: for the crises of those
+    aged 65 or more, (age - 75) / doubling years, in row order, one after another (the rate
+    of those under 65 does not grow with age, so their power is never needed), and one entry
+    more at the end that no one reads; for deaths, (age - 75) / doubling years for everyone."""
+    older = np.empty(age.shape[0] + 1, dtype=np.float64)
     mortality = np.empty(age.shape[0], dtype=np.float64)
+    j = 0
     for i in range(age.shape[0]):
-        crisis[i] = (max(age[i], 65.0) - 75.0) / crisis_doubling_years
         mortality[i] = (age[i] - 75.0) / mortality_doubling_years
-    return crisis, mortality
+        # Written for everyone and kept by moving on 0 or 1 (max(age, 65) is the age itself
+        # where it is kept): who is 65 or over is unpredictable from one row to the next.
+        older[j] = (age[i] - 75.0) / crisis_doubling_years
+        j += np.intp(age[i] >= 65)
+    older[j] = 0.0  # the entry no one reads, set so that exp2 of it is harmless
+    return older[:j + 1], mortality
 
 
 @numba.njit(cache=True, nogil=True)
-def person_risks(age, frailty, n_conditions, dementia, sex, crisis_growth, crisis_at_75, crisis_under_65,
+def person_risks(age, frailty, n_conditions, dementia, sex, older_growth, crisis_at_75, crisis_under_65,
                  crisis_frailty, crisis_conditions, crisis_dementia, consultations_by, no_consultation_by,
-                 mortality_growth, mortality_at_75, female, male, mortality_frailty, mortality_dementia,
+                 mortality_exponent, mortality_at_75, female, male, mortality_frailty, mortality_dementia,
                  exponent_per_rate, practice, practices):
-    """risk.RiskFactors.refresh for everyone, given exp2 of `age_exponents` (the growths) and
-    the weekly consultations and exp(-consultations) by (two or more conditions, frailty):
-    crisis rates, weekly consultations, their chance of none, the death rate times
-    `exponent_per_rate` (timing.weekly_probability's step before expm1), and the weekly
-    consultations summed by practice in row order, as np.bincount adds them. Factors that do not
-    apply multiply by 1.0, as numpy's np.where(..., 1.0) does; the product is unchanged.
+    """risk.RiskFactors.refresh for everyone, given exp2 of `age_exponents`' crisis powers
+    (`older_growth`, those aged 65 or more in row order) and the weekly consultations and
+    exp(-consultations) by (two or more conditions, frailty): crisis rates, weekly
+    consultations, their chance of none, the consultations summed by practice in row order, as
+    np.bincount adds them, and a bound of the death rate times `exponent_per_rate`
+    (timing.weekly_probability's step before expm1): the death rate's product with
+    power_of_two_above(mortality exponent) in the place of exp2 of it, so at or below the
+    scaled rate (risk.RiskFactors.death_chance works the exact one out for the few whose draw
+    falls below the bound). Factors that do not apply multiply by 1.0, as numpy's
+    np.where(..., 1.0) does; the product is unchanged.
 
     Each choice (65 or over, sex, dementia) picks its factor from a two-entry table by the
     person's own 0 or 1, not by a branch: who is which is unpredictable from one row to the
@@ -164,18 +178,21 @@ def person_risks(age, frailty, n_conditions, dementia, sex, crisis_growth, crisi
     crisis = np.empty(n, dtype=np.float64)
     consultations = np.empty(n, dtype=np.float64)
     no_consultation = np.empty(n, dtype=np.float64)
-    death = np.empty(n, dtype=np.float64)
+    death_bound = np.empty(n, dtype=np.float64)
     top = crisis_conditions.shape[0] - 1
     by_dementia_crisis = np.array([1.0, crisis_dementia])
     by_dementia_death = np.array([1.0, mortality_dementia])
     by_sex = np.array([male, female])  # by (sex == 1)
     levels = consultations_by.shape[1]
     consultations_flat, no_consultation_flat = consultations_by.ravel(), no_consultation_by.ravel()
-    by_age = np.empty(2, dtype=np.float64)  # by (age >= 65): under 65, and this person's rate at their age
+    by_age = np.empty(2, dtype=np.float64)  # by (age >= 65): under 65, and the rate at the next older person's age
     by_age[0] = crisis_under_65
+    j = 0
     for i in range(n):
-        by_age[1] = crisis_at_75 * crisis_growth[i]
-        r = by_age[np.intp(age[i] >= 65)]
+        by_age[1] = crisis_at_75 * older_growth[j]
+        older = np.intp(age[i] >= 65)
+        j += older
+        r = by_age[older]
         r *= crisis_frailty[np.intp(frailty[i])]
         r *= crisis_conditions[min(max(np.intp(n_conditions[i]) - 2, 0), top)]
         r *= by_dementia_crisis[np.intp(dementia[i])]
@@ -187,12 +204,12 @@ def person_risks(age, frailty, n_conditions, dementia, sex, crisis_growth, crisi
         no_consultation[i] = no_consultation_flat[k]
         by_practice[practice[i]] += consultations_flat[k]
     for i in range(n):
-        d = mortality_at_75 * mortality_growth[i]
+        d = mortality_at_75 * power_of_two_above(mortality_exponent[i])
         d *= by_sex[np.intp(sex[i] == 1)]
         d *= mortality_frailty[np.intp(frailty[i])]
         d *= by_dementia_death[np.intp(dementia[i])]
-        death[i] = d * exponent_per_rate
-    return crisis, consultations, no_consultation, death, by_practice
+        death_bound[i] = d * exponent_per_rate
+    return crisis, consultations, no_consultation, death_bound, by_practice
 
 
 @numba.njit(cache=True, nogil=True)

@@ -46,7 +46,31 @@ class RiskFactors:
         self.weekly_consultations = np.array([])  # consultations a week, before capacity limits
         self.no_consultation = np.array([])  # chance of none in a week (Poisson): exp(-weekly)
         self.consultations_by_practice = np.array([])  # everyone's weekly consultations, by practice
-        self.death = np.array([])  # chance of dying this week
+        self._death = np.array([])  # chance of dying this week (`death`), None until first asked for
+        self.death_bound = np.array([])  # compiled path: a bound of each death rate times exponent_per_rate
+        self._mortality = None  # compiled path: what `death_chance` needs, as the last refresh left it
+
+    @property
+    def death(self) -> np.ndarray:
+        """Everyone's chance of dying this week. The compiled path works it out only when it is
+        asked for (its weekly draw needs it just for the few whose draw falls below their bound,
+        demography.who_dies), with the same numbers as the numpy path's refresh."""
+        if self._death is None:
+            self._death = self.death_chance(np.arange(len(self.death_bound)))
+        return self._death
+
+    def death_chance(self, ids: np.ndarray) -> np.ndarray:
+        """These people's chance of dying this week, from the mortality exponents and factors of
+        the last compiled refresh and the person's sex, frailty and dementia (which change only
+        in the slow step before each refresh): `refresh`'s arithmetic, multiplication by
+        multiplication, then expm1."""
+        exponent, sex, frailty, dementia, at_75, female, male, by_frailty, dementia_hr = self._mortality
+        scaled = at_75 * np.exp2(exponent[ids])
+        scaled *= np.where(sex[ids] == 1, female, male)
+        scaled *= by_frailty[frailty[ids]]
+        scaled *= np.where(dementia[ids], dementia_hr, 1.0)
+        scaled *= exponent_per_rate()
+        return weekly_probability_in_place(scaled, scaled=True)
 
     def refresh(self, m) -> None:
         pop, area = m.pop, m.config.area
@@ -79,26 +103,30 @@ class RiskFactors:
         mortality *= np.where(pop.view("sex") == 1, 1.0 / both, mort.male_rr / both)
         mortality *= frailty_ratios(mort)[frailty]
         mortality *= np.where(dementia, mort.dementia_hr, 1.0)
-        self.death = weekly_probability(mortality)
+        self._death = weekly_probability(mortality)
 
     def _refresh_compiled(self, pop, c, pc, mort, both, practices: int) -> None:
         """`refresh` with its per-person arithmetic in compiled loops and its exponentials in
-        numpy, as in `refresh`: exp2 over everyone, expm1 over everyone, and exp over the eight
-        (conditions, frailty) combinations that decide consultations."""
+        numpy, as in `refresh`: exp2 over those aged 65 or more for crises, and exp over the
+        eight (conditions, frailty) combinations that decide consultations. The chance of dying
+        is left to `death_chance`, for the few who need it: here each person's death rate gets
+        a bound, power_of_two_above (passes_compiled.py) in the place of its exp2."""
         from model import passes_compiled
-        crisis_growth, mortality_growth = passes_compiled.age_exponents(
+        older_growth, mortality_exponent = passes_compiled.age_exponents(
             pop.view("age"), c.age_doubling_years, mort.age_doubling_years)
-        np.exp2(crisis_growth, out=crisis_growth)
-        np.exp2(mortality_growth, out=mortality_growth)
+        np.exp2(older_growth, out=older_growth)
         # Consultations a week by (two or more conditions, frailty): `refresh`'s expressions.
         by_conditions = np.array([pc.consultations_one_condition, pc.consultations_multimorbid])
         weekly = by_conditions[:, None] * consultation_frailty_ratios(pc)[None, :]
         weekly = weekly * (DAYS_PER_WEEK / DAYS_PER_YEAR)
-        (self.crisis, self.weekly_consultations, self.no_consultation, self.death,
+        female, male, by_frailty = 1.0 / both, mort.male_rr / both, frailty_ratios(mort)
+        (self.crisis, self.weekly_consultations, self.no_consultation, self.death_bound,
          self.consultations_by_practice) = passes_compiled.person_risks(
             pop.view("age"), pop.view("frailty"), pop.view("n_conditions"), pop.view("dementia"), pop.view("sex"),
-            crisis_growth, c.rate_at_75, c.rate_under_65, frailty_ratios(c), condition_ratios(c), c.dementia_rr,
+            older_growth, c.rate_at_75, c.rate_under_65, frailty_ratios(c), condition_ratios(c), c.dementia_rr,
             weekly, np.exp(-weekly),
-            mortality_growth, mort.rate_at_75, 1.0 / both, mort.male_rr / both, frailty_ratios(mort),
+            mortality_exponent, mort.rate_at_75, female, male, by_frailty,
             mort.dementia_hr, exponent_per_rate(), pop.view("gp_practice"), practices)
-        weekly_probability_in_place(self.death, scaled=True)
+        self._mortality = (mortality_exponent, pop.view("sex"), pop.view("frailty"), pop.view("dementia"),
+                           mort.rate_at_75, female, male, by_frailty, mort.dementia_hr)
+        self._death = None

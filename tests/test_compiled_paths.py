@@ -159,16 +159,24 @@ def test_the_compiled_passes_are_their_numpy_twins(monkeypatch):
 def test_this_weeks_crises_and_consultations_are_the_same_from_one_pass_and_from_the_numpy_steps(monkeypatch):
     """passes_compiled.crisis_candidates and .consultations (the living outside hospital and
     their draws in one pass over everyone) against the numpy steps, week by week: the same
-    people with a crisis, the same consultations and nurse consultations."""
+    people with a crisis, the same consultations and nurse consultations, and the same deaths
+    (drawn against each death rate's bound, the exact chance only below it, on the compiled path)."""
     from model.api import build_model
     from model.crisis import who_has_a_crisis
+    from model.demography import who_dies
     from model.primary_care import who_consults
     monkeypatch.setenv("CAREPATH_DRAWS", "compiled")
     m = build_model("integrated", patients=3000, seed=4, years=1)
     m.run_for(20)
-    compiled_path, crises, nurse_consultations = m.streams._compiled, 0, 0
+    compiled_path, crises, nurse_consultations, deaths = m.streams._compiled, 0, 0, 0
     for _ in range(10):
+        m.week = m.steps  # the coming week, whose first step draws deaths (model.step)
+        dying = who_dies(m)
+        m.streams._compiled = None
+        assert np.array_equal(dying, who_dies(m))
+        m.streams._compiled = compiled_path
         m.step()
+        assert not m.pop.alive[dying].any()
         compiled = who_has_a_crisis(m), who_consults(m)
         m.streams._compiled = None
         plain = who_has_a_crisis(m), who_consults(m)
@@ -177,7 +185,8 @@ def test_this_weeks_crises_and_consultations_are_the_same_from_one_pass_and_from
         assert all(np.array_equal(a, b) for a, b in zip(compiled[1], plain[1], strict=True))
         crises += len(compiled[0])
         nurse_consultations += int(compiled[1][2].sum())
-    assert crises > 20 and nurse_consultations > 100
+        deaths += len(dying)
+    assert crises > 20 and nurse_consultations > 100 and deaths > 5
 
 
 def test_the_slow_step_and_the_risk_refresh_are_the_same_on_either_path(monkeypatch):
@@ -268,6 +277,24 @@ def test_an_event_at_a_rate_is_drawn_alike_with_or_without_the_bound(seed, step,
     expected = np.flatnonzero(plain.uniform("x", step, ids) < -np.expm1(scaled))
     assert np.array_equal(compiled.bernoulli_of_scaled_rate("x", step, ids, scaled.copy()), expected)
     assert np.array_equal(plain.bernoulli_of_scaled_rate("x", step, ids, scaled.copy()), expected)
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(0, 2**31), step=st.integers(0, 600), data=st.data())
+def test_a_rate_bound_over_everyone_a_mask_holds_keeps_whoever_is_below_it(seed, step, data):
+    """draws_compiled.ids_below_rate_bound: the ids where the mask holds and the draw falls below
+    -scaled * margin, with their draws, as comparing each draw for np.flatnonzero(mask) gives."""
+    from model.randomness import RATE_BOUND_MARGIN
+    n = data.draw(st.integers(0, 3000))
+    mask = data.draw(hnp.arrays(np.bool_, n))
+    scaled = data.draw(hnp.arrays(np.float64, n, elements=st.sampled_from([0.0, -1e-300, -0.001, -0.05, -3.0])
+                                  | st.floats(-50, 0)))
+    compiled, plain = both(seed)
+    ids, draws = draws_compiled.ids_below_rate_bound(mask, compiled.salt("death", step), scaled, RATE_BOUND_MARGIN)
+    everyone = np.flatnonzero(mask)
+    u = plain.uniform("death", step, everyone)
+    below = u < -scaled[everyone] * RATE_BOUND_MARGIN
+    assert np.array_equal(ids, everyone[below]) and np.array_equal(draws, u[below])
 
 
 def test_the_bound_holds_where_the_draw_and_the_chance_are_closest():
