@@ -51,6 +51,19 @@ def charge_week_of_care(m, category: str, ids, amounts, premium: float,
     """Charge a week of care by the means test; return what each person paid themselves,
     and who paid in full (the self-funders)."""
     ctx = m.config.area.context
+    if m.streams.compiled:  # the same numbers, in one pass (passes_compiled.py)
+        from model import passes_compiled
+        pop = m.pop
+        self_pays, self_funded, council_pays, spent = passes_compiled.week_of_charges(
+            np.asarray(ids, dtype=np.int64), np.asarray(amounts, dtype=np.float64), 1 + premium, bool(care_home),
+            pop.capital, pop.housing, pop.lives_alone, pop.council, len(m.councils), float(ctx.means_test_lower),
+            float(ctx.means_test_upper))
+        m.ledger.charge(category, Payer.SELF_FUNDED, float(self_pays.sum()))
+        if len(ids):  # as charge_council
+            m.ledger.charge(category, Payer.COUNCIL, float(council_pays.sum()))
+            for council, amount in zip(m.councils, spent):
+                council.budget.spent += amount
+        return self_pays, self_funded
     assessable = assessable_capital(m, ids, care_home)  # once: this runs every week for everyone in care
     self_funded = assessable > ctx.means_test_upper
     own_share = np.minimum(tariff(assessable, ctx), amounts)

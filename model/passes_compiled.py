@@ -215,33 +215,45 @@ def person_risks(age, frailty, n_conditions, dementia, sex, older_growth, crisis
 @numba.njit(cache=True, nogil=True)
 def consultations(alive, place, hospital, salt, weekly_of_everyone, none_of_everyone, nurse_salt, nurse_share,
                   n_conditions, frailty, mild, home, package, no_package):
-    """primary_care.who_consults when every consultation is kept, in one pass over everyone:
+    """primary_care.who_consults when every consultation is kept, compiled:
     for the living outside hospital (population.living_outside_hospital), a Poisson count at
     their own weekly mean (draws_compiled.poisson_own_nonzero) and, for those with one or more,
     how many were with a nurse: floor(count x nurse_share + their "gp.nurse_split" draw).
     Returns the ids, counts and nurse counts of those who consulted; the ids and counts of
     those among them whose consultations could uncover a need (mildly frail or more, at home,
-    without a package); and the doctor, nurse and multimorbid totals (primary_care.summarise)."""
-    consulted = np.empty((3, alive.shape[0]), dtype=np.int64)  # rows: id, count, nurse count
-    could_uncover = np.empty((2, alive.shape[0]), dtype=np.int64)  # rows: id, count
-    totals = np.zeros(3, dtype=np.int64)  # doctor, nurse, by people with two or more conditions
-    k = j = 0
-    for person in range(alive.shape[0]):
-        if alive[person] and place[person] != hospital:
-            c = poisson_count(person_draw(person, salt), weekly_of_everyone[person], none_of_everyone[person])
-            if c > 0:
-                nurse = np.int64(np.floor(c * nurse_share + person_draw(person, nurse_salt)))
-                consulted[0, k], consulted[1, k], consulted[2, k] = person, c, nurse
-                k += 1
-                totals[0] += c - nurse
-                totals[1] += nurse
-                if n_conditions[person] >= 2:
-                    totals[2] += c
-                if frailty[person] >= mild and place[person] == home and package[person] == no_package:
-                    could_uncover[0, j], could_uncover[1, j] = person, c
-                    j += 1
-    return (consulted[0, :k].copy(), consulted[1, :k].copy(), consulted[2, :k].copy(), could_uncover[:, :j].copy(),
-            totals)
+    without a package); and the doctor, nurse and multimorbid totals (primary_care.summarise).
+    Two passes: the draws over everyone, then only those who consulted (about one in eight)."""
+    # First pass: the draw for everyone, and a branch on whether it lies above the chance of
+    # none (for about one in eight a week); alive and outside hospital kept by adding 0 or 1.
+    n = alive.shape[0]
+    ids = np.empty(n, dtype=np.int64)
+    draws = np.empty(n, dtype=np.float64)
+    k = 0
+    for person in range(n):
+        u = person_draw(person, salt)
+        if u > none_of_everyone[person]:
+            ids[k] = person
+            draws[k] = u
+            k += np.intp(alive[person]) & np.intp(place[person] != hospital)
+    # Second pass, over those who consulted: counts, nurse counts and totals, without branches.
+    consulted = np.empty((2, k), dtype=np.int64)  # rows: count, nurse count
+    could_uncover = np.empty((2, k), dtype=np.int64)  # rows: id, count
+    doctor = nurses = multimorbid = 0
+    j = 0
+    for i in range(k):
+        person = ids[i]
+        c = poisson_count(draws[i], weekly_of_everyone[person], none_of_everyone[person])
+        nurse = np.int64(np.floor(c * nurse_share + person_draw(person, nurse_salt)))
+        consulted[0, i], consulted[1, i] = c, nurse
+        doctor += c - nurse
+        nurses += nurse
+        multimorbid += c * np.int64(n_conditions[person] >= 2)
+        could_uncover[0, j], could_uncover[1, j] = person, c
+        j += (np.intp(frailty[person] >= mild) & np.intp(place[person] == home)
+              & np.intp(package[person] == no_package))
+    totals = np.empty(3, dtype=np.int64)  # doctor, nurse, by people with two or more conditions
+    totals[0], totals[1], totals[2] = doctor, nurses, multimorbid
+    return ids[:k].copy(), consulted[0].copy(), consulted[1].copy(), could_uncover[:, :j].copy(), totals
 
 
 @numba.njit(cache=True, nogil=True)
@@ -384,3 +396,32 @@ def frailty_worsens(alive, frailty, most_frail, age, n_conditions, probability_b
                 worse[n] = person
                 n += 1
     return worse[:n].copy()
+
+
+@numba.njit(cache=True, nogil=True)
+def week_of_charges(ids, amounts, self_funder_factor, care_home, capital, housing, lives_alone, council, councils,
+                    lower, upper):
+    """means_test.charge_week_of_care's per-person steps in one loop: the assessable capital
+    (savings, and the home's value in a care home for one who lives alone), the tariff of
+    whole 250s above the lower limit, the person's own share, what they pay (in full, times
+    `self_funder_factor`, above the upper limit) and what their council pays, and the
+    council's sums in the ids' order, as np.bincount adds them. Each minimum, maximum and
+    choice is written as numpy's: the first value where the test holds or ties, else the second."""
+    n = ids.shape[0]
+    self_pays = np.empty(n, dtype=np.float64)
+    council_pays = np.empty(n, dtype=np.float64)
+    self_funded = np.empty(n, dtype=np.bool_)
+    spent = np.zeros(councils, dtype=np.float64)
+    for i in range(n):
+        person = ids[i]
+        assessable = capital[person] + (housing[person] if care_home and lives_alone[person] else 0.0)
+        funds_self = assessable > upper
+        over = assessable - lower
+        over = over if over >= 0.0 else 0.0
+        tariff = 0.0 if funds_self else np.floor(over / 250.0)
+        own_share = tariff if tariff <= amounts[i] else amounts[i]
+        self_pays[i] = amounts[i] * self_funder_factor if funds_self else own_share
+        council_pays[i] = 0.0 if funds_self else amounts[i] - own_share
+        self_funded[i] = funds_self
+        spent[council[person]] += council_pays[i]
+    return self_pays, self_funded, council_pays, spent

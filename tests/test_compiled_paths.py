@@ -368,3 +368,31 @@ def test_new_conditions_and_dementia_onset_are_the_same_people_on_either_path(mo
         gained += int((compiled.pop.view("n_conditions") != m.pop.view("n_conditions")).sum())
         onsets += int((compiled.pop.view("dementia") != m.pop.view("dementia")).sum())
     assert gained > 100 and onsets > 5
+
+
+def test_a_week_of_care_charges_is_the_same_on_either_path(monkeypatch):
+    """The means test's week of charges in one compiled pass (passes_compiled.week_of_charges)
+    against its numpy steps: the same payments, self-funders, ledger and council budgets, for
+    care homes and home care, with savings near the limits and people on either side of them."""
+    import copy
+
+    from model.api import build_model
+    from model.means_test import charge_week_of_care
+    monkeypatch.setenv("CAREPATH_DRAWS", "compiled")
+    m = build_model("integrated", patients=3000, seed=5, years=1)
+    m.run_for(3)
+    ctx = m.config.area.context
+    ids = np.arange(0, len(m.pop.view("alive")), 3)
+    limits = [ctx.means_test_lower, ctx.means_test_upper, ctx.means_test_lower + 250, 0.0]
+    m.pop.capital[ids[:40]] = np.repeat(limits, 10)  # exactly at, and just around, each limit
+    m.pop.capital[ids[40:80]] = np.repeat(limits, 10) + np.tile([-0.01, 0.01], 20)
+    amounts = np.linspace(0, 1500, len(ids))
+    for care_home, premium in ((True, m.config.area.costs.self_funder_premium), (False, 0.0)):
+        compiled, plain = copy.deepcopy(m), copy.deepcopy(m)
+        plain.streams._compiled = None
+        results = [charge_week_of_care(world, "care_homes", ids, amounts, premium, care_home)
+                   for world in (compiled, plain)]
+        assert all(np.array_equal(a, b) for a, b in zip(*results, strict=True))
+        assert 0 < results[0][1].sum() < len(ids)  # self-funders and council-funded both
+        assert np.array_equal(compiled.ledger.amounts, plain.ledger.amounts)
+        assert [c.budget.spent for c in compiled.councils] == [c.budget.spent for c in plain.councils]
