@@ -351,12 +351,13 @@ def condition_candidates(alive, age, deprivation, offsets, alpha, beta, rate_fac
     exponents = np.empty(alive.shape[0], dtype=np.float64)
     n = 0
     for person in range(alive.shape[0]):
-        if alive[person]:
-            y = alpha + beta * ((age[person] + offsets[deprivation[person] - 1]) - 70.0)
-            u = person_draw(person, salt)
-            if u < power_of_two_above(y * LOG2_E) * rate_factor * -per_rate * margin:
-                ids[n], draws[n], exponents[n] = person, u, y
-                n += 1
+        # Worked out for the dead too, and the branch taken on the bound, which few draws fall
+        # below (so it is easy to predict); the living are kept by adding 0 or 1 (`ids_below_own`).
+        y = alpha + beta * ((age[person] + offsets[deprivation[person] - 1]) - 70.0)
+        u = person_draw(person, salt)
+        if u < power_of_two_above(y * LOG2_E) * rate_factor * -per_rate * margin:
+            ids[n], draws[n], exponents[n] = person, u, y
+            n += np.intp(alive[person])
     return ids[:n].copy(), draws[:n].copy(), exponents[:n].copy()
 
 
@@ -372,11 +373,10 @@ def dementia_candidates(alive, dementia, age, at_80, doubling_years, per_rate, m
     ages = np.empty(alive.shape[0], dtype=np.float64)
     n = 0
     for person in range(alive.shape[0]):
-        if alive[person] and not dementia[person]:
-            u = person_draw(person, salt)
-            if u < power_of_two_above((age[person] - 80.0) / doubling_years) * at_80 * -per_rate * margin:
-                ids[n], draws[n], ages[n] = person, u, age[person]
-                n += 1
+        u = person_draw(person, salt)  # the branch on the bound, as in `condition_candidates`
+        if u < power_of_two_above((age[person] - 80.0) / doubling_years) * at_80 * -per_rate * margin:
+            ids[n], draws[n], ages[n] = person, u, age[person]
+            n += np.intp(alive[person]) & np.intp(not dementia[person])
     return ids[:n].copy(), draws[:n].copy(), ages[:n].copy()
 
 
@@ -390,11 +390,10 @@ def frailty_worsens(alive, frailty, most_frail, age, n_conditions, probability_b
     top = probability_by.shape[1] - 1
     n = 0
     for person in range(alive.shape[0]):
-        if alive[person] and frailty[person] < most_frail:
-            p = probability_by[np.intp(age[person] >= 65), min(max(np.intp(n_conditions[person]) - 2, 0), top)]
-            if person_draw(person, salt) < p:
-                worse[n] = person
-                n += 1
+        p = probability_by[np.intp(age[person] >= 65), min(max(np.intp(n_conditions[person]) - 2, 0), top)]
+        if person_draw(person, salt) < p:  # the branch on the draw, as in `condition_candidates`
+            worse[n] = person
+            n += np.intp(alive[person]) & np.intp(frailty[person] < most_frail)
     return worse[:n].copy()
 
 
