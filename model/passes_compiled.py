@@ -100,12 +100,13 @@ def crisis_candidates(alive, place, hospital, salt, exponent, margin, base, tren
 
 
 @numba.njit(cache=True, nogil=True)
-def practice_demand(ids, weekly_of_everyone, practice_of_everyone, practices):
-    """primary_care.practice_demand: np.bincount's weighted sum, added in the ids' order as it does."""
+def practice_demand(ids, code, weekly_by_code, practice_of_everyone, practices):
+    """primary_care.practice_demand: np.bincount's weighted sum, added in the ids' order as it
+    does, each person's weekly consultations looked up by their code (`consultation_codes`)."""
     demand = np.zeros(practices, dtype=np.float64)
     for i in range(ids.shape[0]):
         person = ids[i]
-        demand[practice_of_everyone[person]] += weekly_of_everyone[person]
+        demand[practice_of_everyone[person]] += weekly_by_code[code[person]]
     return demand
 
 
@@ -156,19 +157,15 @@ def age_exponents(age, crisis_doubling_years, mortality_doubling_years):
 
 @numba.njit(cache=True, nogil=True)
 def person_risks(age, frailty, n_conditions, dementia, sex, older_growth, crisis_at_75, crisis_under_65,
-                 crisis_frailty, crisis_conditions, crisis_dementia, consultations_by, no_consultation_by,
-                 mortality_exponent, mortality_at_75, female, male, mortality_frailty, mortality_dementia,
-                 exponent_per_rate, practice, practices):
-    """risk.RiskFactors.refresh for everyone, given exp2 of `age_exponents`' crisis powers
-    (`older_growth`, those aged 65 or more in row order) and the weekly consultations and
-    exp(-consultations) by (two or more conditions, frailty): crisis rates, weekly
-    consultations, their chance of none, the consultations summed by practice in row order, as
-    np.bincount adds them, and a bound of the death rate times `exponent_per_rate`
-    (timing.weekly_probability's step before expm1): the death rate's product with
-    power_of_two_above(mortality exponent) in the place of exp2 of it, so at or below the
-    scaled rate (risk.RiskFactors.death_chance works the exact one out for the few whose draw
-    falls below the bound). Factors that do not apply multiply by 1.0, as numpy's
-    np.where(..., 1.0) does; the product is unchanged.
+                 crisis_frailty, crisis_conditions, crisis_dementia, mortality_exponent, mortality_at_75, female, male,
+                 mortality_frailty, mortality_dementia, exponent_per_rate):
+    """risk.RiskFactors.refresh's crisis and death rates for everyone, given exp2 of
+    `age_exponents`' crisis powers (`older_growth`, those aged 65 or more in row order): crisis
+    rates, and a bound of the death rate times `exponent_per_rate` (timing.weekly_probability's
+    step before expm1): the death rate's product with power_of_two_above(mortality exponent)
+    in the place of exp2 of it, so at or below the scaled rate (risk.RiskFactors.death_chance
+    works the exact one out for the few whose draw falls below the bound). Factors that do not
+    apply multiply by 1.0, as numpy's np.where(..., 1.0) does; the product is unchanged.
 
     Each choice (65 or over, sex, dementia) picks its factor from a two-entry table by the
     person's own 0 or 1, not by a branch: who is which is unpredictable from one row to the
@@ -176,15 +173,11 @@ def person_risks(age, frailty, n_conditions, dementia, sex, older_growth, crisis
     300,000 people). One loop per output keeps each loop simple enough to compile that way."""
     n = age.shape[0]
     crisis = np.empty(n, dtype=np.float64)
-    consultations = np.empty(n, dtype=np.float64)
-    no_consultation = np.empty(n, dtype=np.float64)
     death_bound = np.empty(n, dtype=np.float64)
     top = crisis_conditions.shape[0] - 1
     by_dementia_crisis = np.array([1.0, crisis_dementia])
     by_dementia_death = np.array([1.0, mortality_dementia])
     by_sex = np.array([male, female])  # by (sex == 1)
-    levels = consultations_by.shape[1]
-    consultations_flat, no_consultation_flat = consultations_by.ravel(), no_consultation_by.ravel()
     by_age = np.empty(2, dtype=np.float64)  # by (age >= 65): under 65, and the rate at the next older person's age
     by_age[0] = crisis_under_65
     j = 0
@@ -197,27 +190,43 @@ def person_risks(age, frailty, n_conditions, dementia, sex, older_growth, crisis
         r *= crisis_conditions[min(max(np.intp(n_conditions[i]) - 2, 0), top)]
         r *= by_dementia_crisis[np.intp(dementia[i])]
         crisis[i] = r
-    by_practice = np.zeros(practices, dtype=np.float64)
-    for i in range(n):
-        k = np.intp(n_conditions[i] >= 2) * levels + np.intp(frailty[i])
-        consultations[i] = consultations_flat[k]
-        no_consultation[i] = no_consultation_flat[k]
-        by_practice[practice[i]] += consultations_flat[k]
     for i in range(n):
         d = mortality_at_75 * power_of_two_above(mortality_exponent[i])
         d *= by_sex[np.intp(sex[i] == 1)]
         d *= mortality_frailty[np.intp(frailty[i])]
         d *= by_dementia_death[np.intp(dementia[i])]
         death_bound[i] = d * exponent_per_rate
-    return crisis, consultations, no_consultation, death_bound, by_practice
+    return crisis, death_bound
 
 
 @numba.njit(cache=True, nogil=True)
-def consultations(alive, place, hospital, salt, weekly_of_everyone, none_of_everyone, nurse_salt, nurse_share,
+def consultation_codes(frailty, n_conditions, levels, practice, previous, counts):
+    """Each person's consultation code, (two or more conditions) x levels + frailty, which
+    picks their weekly consultations and chance of none from risk.RiskFactors' tables; and
+    `counts` (practice x code, the rows of `previous` codes) brought up to date in place: a
+    row whose code changed moves, a new row is added. The branch on a change is rarely taken,
+    so it is cheap to predict, unlike adding every row to its practice's total each time."""
+    n = frailty.shape[0]
+    code = np.empty(n, dtype=np.int8)
+    before = min(previous.shape[0], n)
+    for i in range(n):
+        k = np.int8(np.intp(n_conditions[i] >= 2) * levels + np.intp(frailty[i]))
+        code[i] = k
+        if i >= before:
+            counts[practice[i], k] += 1
+        elif k != previous[i]:
+            counts[practice[i], previous[i]] -= 1
+            counts[practice[i], k] += 1
+    return code
+
+
+@numba.njit(cache=True, nogil=True)
+def consultations(alive, place, hospital, salt, code, weekly_by_code, none_by_code, nurse_salt, nurse_share,
                   n_conditions, frailty, mild, home, package, no_package):
     """primary_care.who_consults when every consultation is kept, compiled:
     for the living outside hospital (population.living_outside_hospital), a Poisson count at
-    their own weekly mean (draws_compiled.poisson_own_nonzero) and, for those with one or more,
+    their own weekly mean (draws_compiled.poisson_own_nonzero; the mean and its chance of none
+    looked up by the person's `consultation_codes` code) and, for those with one or more,
     how many were with a nurse: floor(count x nurse_share + their "gp.nurse_split" draw).
     Returns the ids, counts and nurse counts of those who consulted; the ids and counts of
     those among them whose consultations could uncover a need (mildly frail or more, at home,
@@ -231,7 +240,7 @@ def consultations(alive, place, hospital, salt, weekly_of_everyone, none_of_ever
     k = 0
     for person in range(n):
         u = person_draw(person, salt)
-        if u > none_of_everyone[person]:
+        if u > none_by_code[code[person]]:
             ids[k] = person
             draws[k] = u
             k += np.intp(alive[person]) & np.intp(place[person] != hospital)
@@ -242,7 +251,7 @@ def consultations(alive, place, hospital, salt, weekly_of_everyone, none_of_ever
     j = 0
     for i in range(k):
         person = ids[i]
-        c = poisson_count(draws[i], weekly_of_everyone[person], none_of_everyone[person])
+        c = poisson_count(draws[i], weekly_by_code[code[person]], none_by_code[code[person]])
         nurse = np.int64(np.floor(c * nurse_share + person_draw(person, nurse_salt)))
         consulted[0, i], consulted[1, i] = c, nurse
         doctor += c - nurse

@@ -24,7 +24,8 @@ def practice_demand(m, ids: np.ndarray) -> np.ndarray:
     pop = m.pop
     if m.streams.compiled:  # the same sums, added in the same order (passes_compiled.py)
         from model import passes_compiled
-        return passes_compiled.practice_demand(ids, m.risks.weekly_consultations, pop.gp_practice, len(m.practices))
+        return passes_compiled.practice_demand(ids, m.risks.consultation_code, m.risks.weekly_by_code, pop.gp_practice,
+                                               len(m.practices))
     return np.bincount(pop.gp_practice[ids], weights=m.risks.weekly_consultations[ids], minlength=len(m.practices))
 
 
@@ -84,7 +85,8 @@ def who_consults(m) -> WeekOfConsultations:
         pop = m.pop
         ids, total, nurse, candidates, totals = passes_compiled.consultations(
             pop.view("alive"), pop.view("place"), int(Place.HOSPITAL), m.streams.salt("gp.consultations", m.week),
-            m.risks.weekly_consultations, m.risks.no_consultation, m.streams.salt("gp.nurse_split", m.week),
+            m.risks.consultation_code, m.risks.weekly_by_code, m.risks.none_by_code,
+            m.streams.salt("gp.nurse_split", m.week),
             pc.nurse_share, pop.view("n_conditions"), pop.view("frailty"), int(Frailty.MILD), int(Place.HOME),
             pop.view("package"), int(Package.NONE))
         return WeekOfConsultations(ids, total, nurse, int(totals[0]), int(totals[1]), int(totals[2]),

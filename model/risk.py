@@ -43,12 +43,32 @@ class RiskFactors:
 
     def __init__(self):
         self.crisis = np.array([])  # crises per person-year, before trend and weekly factors
-        self.weekly_consultations = np.array([])  # consultations a week, before capacity limits
-        self.no_consultation = np.array([])  # chance of none in a week (Poisson): exp(-weekly)
-        self.consultations_by_practice = np.array([])  # everyone's weekly consultations, by practice
+        self._weekly_consultations = np.array([])  # `weekly_consultations`, None until first asked for
+        self._no_consultation = np.array([])  # `no_consultation`, None until first asked for
+        self.consultations_by_practice = np.array([])  # a bound of everyone's weekly consultations, by practice
+        # Compiled path: each person's code, (two or more conditions) x frailty levels + frailty,
+        # the weekly consultations and chance of none by code, and rows by (practice, code).
+        self.consultation_code = None
+        self.weekly_by_code = self.none_by_code = None
+        self._code_counts = None
         self._death = np.array([])  # chance of dying this week (`death`), None until first asked for
         self.death_bound = np.array([])  # compiled path: a bound of each death rate times exponent_per_rate
         self._mortality = None  # compiled path: what `death_chance` needs, as the last refresh left it
+
+    @property
+    def weekly_consultations(self) -> np.ndarray:
+        """Everyone's consultations a week, before capacity limits (the compiled path keeps a
+        code a person and a table by code, and builds this only when it is asked for)."""
+        if self._weekly_consultations is None:
+            self._weekly_consultations = self.weekly_by_code[self.consultation_code]
+        return self._weekly_consultations
+
+    @property
+    def no_consultation(self) -> np.ndarray:
+        """Everyone's chance of no consultation in a week (Poisson): exp(-weekly)."""
+        if self._no_consultation is None:
+            self._no_consultation = self.none_by_code[self.consultation_code]
+        return self._no_consultation
 
     @property
     def death(self) -> np.ndarray:
@@ -92,11 +112,12 @@ class RiskFactors:
 
         consultations = np.where(n_conditions >= 2, pc.consultations_multimorbid, pc.consultations_one_condition)
         consultations *= consultation_frailty_ratios(pc)[frailty]
-        self.weekly_consultations = consultations * (DAYS_PER_WEEK / DAYS_PER_YEAR)
-        self.no_consultation = np.exp(-self.weekly_consultations)
+        self._weekly_consultations = consultations * (DAYS_PER_WEEK / DAYS_PER_YEAR)
+        self._no_consultation = np.exp(-self._weekly_consultations)
+        self.consultation_code = None  # the compiled path's codes do not follow a numpy refresh
         # Every row on a practice's list, the dead and those in hospital too: until the next
         # refresh no week's demand from the living outside hospital can exceed it (primary_care.py).
-        self.consultations_by_practice = np.bincount(pop.view("gp_practice"), weights=self.weekly_consultations,
+        self.consultations_by_practice = np.bincount(pop.view("gp_practice"), weights=self._weekly_consultations,
                                                      minlength=area.population.gp_practices)
 
         mortality = mort.rate_at_75 * np.exp2((age - 75) / mort.age_doubling_years)
@@ -115,18 +136,42 @@ class RiskFactors:
         older_growth, mortality_exponent = passes_compiled.age_exponents(
             pop.view("age"), c.age_doubling_years, mort.age_doubling_years)
         np.exp2(older_growth, out=older_growth)
-        # Consultations a week by (two or more conditions, frailty): `refresh`'s expressions.
-        by_conditions = np.array([pc.consultations_one_condition, pc.consultations_multimorbid])
-        weekly = by_conditions[:, None] * consultation_frailty_ratios(pc)[None, :]
-        weekly = weekly * (DAYS_PER_WEEK / DAYS_PER_YEAR)
+        self._refresh_consultations(pop, pc, practices)
         female, male, by_frailty = 1.0 / both, mort.male_rr / both, frailty_ratios(mort)
-        (self.crisis, self.weekly_consultations, self.no_consultation, self.death_bound,
-         self.consultations_by_practice) = passes_compiled.person_risks(
+        self.crisis, self.death_bound = passes_compiled.person_risks(
             pop.view("age"), pop.view("frailty"), pop.view("n_conditions"), pop.view("dementia"), pop.view("sex"),
             older_growth, c.rate_at_75, c.rate_under_65, frailty_ratios(c), condition_ratios(c), c.dementia_rr,
-            weekly, np.exp(-weekly),
-            mortality_exponent, mort.rate_at_75, female, male, by_frailty,
-            mort.dementia_hr, exponent_per_rate(), pop.view("gp_practice"), practices)
+            mortality_exponent, mort.rate_at_75, female, male, by_frailty, mort.dementia_hr, exponent_per_rate())
         self._mortality = (mortality_exponent, pop.view("sex"), pop.view("frailty"), pop.view("dementia"),
                            mort.rate_at_75, female, male, by_frailty, mort.dementia_hr)
         self._death = None
+
+    def _refresh_consultations(self, pop, pc, practices: int) -> None:
+        """The compiled path's consultations: a code a person and tables by code (`refresh`'s
+        expressions over the eight (conditions, frailty) combinations, exp over those eight),
+        and a bound of each practice's weekly demand from the rows counted by (practice, code)
+        instead of a sum over every row: the counts are whole numbers, kept up to date from the
+        codes that changed since the last refresh (passes_compiled.consultation_codes).
+
+        The bound is the counts times the table, times 1 + 4 (rows + 16) 2^-53: a week's demand
+        is a sum, in id order, of some of the same rows' values, which rounding can raise above
+        its exact value by at most a factor (1 + 2^-53)^rows, and the counts' products and sums
+        lose at most a factor (1 - 2^-53)^10; so no week's computed demand can exceed it. The
+        bound only decides whether a week's demand must be summed (primary_care.share_kept);
+        either way the numbers are the same."""
+        from model import passes_compiled
+        levels = len(consultation_frailty_ratios(pc))
+        by_conditions = np.array([pc.consultations_one_condition, pc.consultations_multimorbid])
+        weekly = by_conditions[:, None] * consultation_frailty_ratios(pc)[None, :]
+        weekly = weekly * (DAYS_PER_WEEK / DAYS_PER_YEAR)
+        self.weekly_by_code, self.none_by_code = weekly.ravel(), np.exp(-weekly).ravel()
+        previous = self.consultation_code
+        if previous is None or self._code_counts is None or self._code_counts.shape != (practices, 2 * levels):
+            previous, self._code_counts = np.empty(0, dtype=np.int8), np.zeros((practices, 2 * levels), np.int64)
+        self.consultation_code = passes_compiled.consultation_codes(
+            pop.view("frailty"), pop.view("n_conditions"), levels, pop.view("gp_practice"), previous,
+            self._code_counts)
+        rows = len(self.consultation_code)
+        self.consultations_by_practice = ((self._code_counts * self.weekly_by_code[None, :]).sum(axis=1)
+                                          * (1.0 + 4.0 * (rows + 16) * 2.0 ** -53))
+        self._weekly_consultations = self._no_consultation = None

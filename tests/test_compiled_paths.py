@@ -206,9 +206,13 @@ def test_the_slow_step_and_the_risk_refresh_are_the_same_on_either_path(monkeypa
     for world in (compiled, plain):
         world.risks.__init__()  # empty: what is compared below is worked out here, by each path
         world.risks.refresh(world)
-    for name in ("crisis", "weekly_consultations", "no_consultation", "death", "consultations_by_practice"):
+    for name in ("crisis", "weekly_consultations", "no_consultation", "death"):
         assert np.array_equal(getattr(compiled.risks, name), getattr(plain.risks, name)), name
         assert np.array_equal(getattr(compiled.risks, name), getattr(m.risks, name)), name
+    # The practices' bound: from whole-number counts on the compiled path, a little above numpy's sum.
+    bound, summed = compiled.risks.consultations_by_practice, plain.risks.consultations_by_practice
+    assert (bound >= summed).all() and (bound <= summed * (1 + 1e-9)).all()
+    assert np.array_equal(bound, m.risks.consultations_by_practice)  # counts kept up to date = counted afresh
     for step in (demography.new_conditions, demography.frailty_progression, coordination.stratify):
         compiled, plain = copy.deepcopy(m), copy.deepcopy(m)
         plain.streams._compiled = None

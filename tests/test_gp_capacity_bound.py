@@ -16,8 +16,13 @@ from model.population import living_outside_hospital
 from model.risk import RiskFactors
 
 
-def test_the_bound_is_never_below_a_weeks_demand():
+@pytest.mark.parametrize("draws", ["compiled", "numpy"])
+def test_the_bound_is_never_below_a_weeks_demand(monkeypatch, draws):
+    """numpy sums every row; the compiled path counts rows by (practice, consultation code) and
+    keeps the counts up to date (risk.RiskFactors._refresh_consultations)."""
+    monkeypatch.setenv("CAREPATH_DRAWS", draws)
     m = build_model("siloed", patients=3000, seed=3, years=2)
+    assert m.streams.compiled == (draws == "compiled")
     for _ in range(2 * 52):
         demand = primary_care.practice_demand(m, living_outside_hospital(m))
         assert (demand <= m.risks.consultations_by_practice).all()
@@ -27,8 +32,10 @@ def test_the_bound_is_never_below_a_weeks_demand():
 # Appointments per 1,000 a week: practices full; between the demand (about 128) and the bound
 # (about 129 at the start, growing as the dead keep their rows), so the shortcut is taken in
 # the first weeks only; the default.
+@pytest.mark.parametrize("draws", ["compiled", "numpy"])
 @pytest.mark.parametrize("capacity", [120.0, 135.0, 210.0])
-def test_the_shortcut_gives_the_full_computations_numbers(monkeypatch, capacity):
+def test_the_shortcut_gives_the_full_computations_numbers(monkeypatch, capacity, draws):
+    monkeypatch.setenv("CAREPATH_DRAWS", draws)
     overrides = {"area.primary_care.capacity_per_1000_per_week": capacity}
     shortcut = run("integrated", patients=3000, years=3, seed=5, overrides=overrides).by_year
     original = RiskFactors.refresh
