@@ -75,7 +75,8 @@ class RandomStreams:
 
     def __init__(self, seed: int, person_years: float | None = None):
         self.seed = int(seed)
-        self._keys: dict[str, int] = {}
+        self._keys: dict[str, np.uint64] = {}
+        self._step_term = (None, np.uint64(0))  # (step, its term of the salt), for the step last asked about
         self._weyl = np.array([], dtype=np.uint64)  # id * golden ratio, cached for whole-population draws
         self._compiled = compiled_draws(person_years)
 
@@ -94,19 +95,26 @@ class RandomStreams:
         self.__dict__.update(state)
         self._compiled = compiled_draws() if state["_compiled"] else None
 
-    def _key(self, decision: str) -> int:
+    def _key(self, decision: str) -> np.uint64:
         tag = zlib.crc32(decision.encode()) | (zlib.crc32(decision[::-1].encode()) << 32)
-        key = self._keys[decision] = _mix(_mix((self.seed * 0x2545F4914F6CDD1D + tag) & _MASK64))
+        key = self._keys[decision] = np.uint64(_mix(_mix((self.seed * 0x2545F4914F6CDD1D + tag) & _MASK64)))
         return key
 
     def salt(self, decision: str, step: int) -> np.uint64:
         """The word that, with a person's id, keys their draw for this decision and step (for
-        compiled passes that draw as they go, like passes_compiled.crisis_candidates)."""
-        # Array arithmetic on uint64 wraps silently; only the scalar salt is built in Python ints.
+        compiled passes that draw as they go, like passes_compiled.crisis_candidates).
+
+        The decision's key and the step's term are each built once, in Python integers (array
+        arithmetic on uint64 wraps silently), and kept as numpy words: a week asks for some
+        seventy salts, and building a numpy word from a Python integer costs more than the rest."""
         key = self._keys.get(decision)
         if key is None:
             key = self._key(decision)
-        return np.uint64(key ^ (((step + 1) * _STEP_FACTOR) & _MASK64))
+        last_step, term = self._step_term
+        if step != last_step:
+            term = np.uint64(((step + 1) * _STEP_FACTOR) & _MASK64)
+            self._step_term = (step, term)
+        return key ^ term
 
     def uniform(self, decision: str, step: int, ids: np.ndarray) -> np.ndarray:
         """Uniform [0, 1) draws, one per id, for this decision at this step."""
@@ -135,7 +143,7 @@ class RandomStreams:
         if self._compiled is None:
             return draws_numpy.below(self._keyed(ids, salt), p)
         ids = _as_ids(ids)
-        if np.ndim(p) == 0:
+        if isinstance(p, float) or np.ndim(p) == 0:  # a float first: np.ndim of one costs more than the draws
             return self._compiled.below_all(ids, salt, float(p))
         p = np.asarray(p, dtype=np.float64)
         return self._compiled.below(ids, salt, p if p.shape == ids.shape else np.broadcast_to(p, ids.shape))
