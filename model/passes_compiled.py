@@ -136,22 +136,37 @@ def headcount(alive, dementia, place, stage, package, age, n_conditions, hospita
     return counts
 
 
+# How far above n * (1 / d) a bound of the quotient n / d is taken (`quotient_above`).
+QUOTIENT_SLACK = 2.0 ** -40
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def quotient_above(numerator, reciprocal):
+    """At least the computed quotient numerator / d, given reciprocal = 1 / d as computed: the
+    product (each of the reciprocal and the product within half a unit in the last place,
+    2^-53 of the value) moved up by 2^-40 of itself, far beyond both; a multiplication, where
+    a division costs several times more and these passes take one for everyone."""
+    q = numerator * reciprocal
+    return q + abs(q) * QUOTIENT_SLACK
+
+
 @numba.njit(cache=True, nogil=True)
-def age_exponents(age, crisis_doubling_years, mortality_doubling_years):
-    """risk.RiskFactors.refresh's powers of two, before numpy's exp2: for the crises of those
-    aged 65 or more, (age - 75) / doubling years, in row order, one after another (the rate
-    of those under 65 does not grow with age, so their power is never needed), and one entry
-    more at the end that no one reads; for deaths, (age - 75) / doubling years for everyone."""
+def age_exponents(age, mortality_reciprocal):
+    """For risk.RiskFactors.refresh: the ages of those aged 65 or more, in row order, one
+    after another (the crisis rate of those under 65 does not grow with age, so their power
+    is never needed), and one entry more at the end, set to 75, that no one reads; and for
+    everyone, `quotient_above` of (age - 75) / the mortality doubling years, for the bound of
+    the death rate (the exact exponent is worked out for the few who need it)."""
     older = np.empty(age.shape[0] + 1, dtype=np.float64)
     mortality = np.empty(age.shape[0], dtype=np.float64)
     j = 0
     for i in range(age.shape[0]):
-        mortality[i] = (age[i] - 75.0) / mortality_doubling_years
-        # Written for everyone and kept by moving on 0 or 1 (max(age, 65) is the age itself
-        # where it is kept): who is 65 or over is unpredictable from one row to the next.
-        older[j] = (age[i] - 75.0) / crisis_doubling_years
+        mortality[i] = quotient_above(age[i] - 75.0, mortality_reciprocal)
+        # Written for everyone and kept by moving on 0 or 1: who is 65 or over is
+        # unpredictable from one row to the next.
+        older[j] = age[i]
         j += np.intp(age[i] >= 65)
-    older[j] = 0.0  # the entry no one reads, set so that exp2 of it is harmless
+    older[j] = 75.0
     return older[:j + 1], mortality
 
 
@@ -162,8 +177,8 @@ def person_risks(age, frailty, n_conditions, dementia, sex, older_growth, crisis
     """risk.RiskFactors.refresh's crisis and death rates for everyone, given exp2 of
     `age_exponents`' crisis powers (`older_growth`, those aged 65 or more in row order): crisis
     rates, and a bound of the death rate times `exponent_per_rate` (timing.weekly_probability's
-    step before expm1): the death rate's product with power_of_two_above(mortality exponent)
-    in the place of exp2 of it, so at or below the scaled rate (risk.RiskFactors.death_chance
+    step before expm1): the death rate's product with power_of_two_above(a bound of the
+    mortality exponent, `age_exponents`) in the place of exp2 of it, so at or below the scaled rate (risk.RiskFactors.death_chance
     works the exact one out for the few whose draw falls below the bound). Factors that do not
     apply multiply by 1.0, as numpy's np.where(..., 1.0) does; the product is unchanged.
 

@@ -80,12 +80,12 @@ class RiskFactors:
         return self._death
 
     def death_chance(self, ids: np.ndarray) -> np.ndarray:
-        """These people's chance of dying this week, from the mortality exponents and factors of
-        the last compiled refresh and the person's sex, frailty and dementia (which change only
-        in the slow step before each refresh): `refresh`'s arithmetic, multiplication by
-        multiplication, then expm1."""
-        exponent, sex, frailty, dementia, at_75, female, male, by_frailty, dementia_hr = self._mortality
-        scaled = at_75 * np.exp2(exponent[ids])
+        """These people's chance of dying this week, from the factors of the last compiled
+        refresh and the person's age, sex, frailty and dementia (which change only in the slow
+        step before each refresh): `refresh`'s arithmetic, multiplication by multiplication,
+        then expm1."""
+        age, doubling_years, sex, frailty, dementia, at_75, female, male, by_frailty, dementia_hr = self._mortality
+        scaled = at_75 * np.exp2((age[ids] - 75) / doubling_years)
         scaled *= np.where(sex[ids] == 1, female, male)
         scaled *= by_frailty[frailty[ids]]
         scaled *= np.where(dementia[ids], dementia_hr, 1.0)
@@ -133,8 +133,10 @@ class RiskFactors:
         is left to `death_chance`, for the few who need it: here each person's death rate gets
         a bound, power_of_two_above (passes_compiled.py) in the place of its exp2."""
         from model import passes_compiled
-        older_growth, mortality_exponent = passes_compiled.age_exponents(
-            pop.view("age"), c.age_doubling_years, mort.age_doubling_years)
+        older_growth, mortality_exponent = passes_compiled.age_exponents(pop.view("age"),
+                                                                         1.0 / mort.age_doubling_years)
+        np.subtract(older_growth, 75, out=older_growth)  # (max(age, 65) - 75) / doubling years, as `refresh`
+        np.divide(older_growth, c.age_doubling_years, out=older_growth)
         np.exp2(older_growth, out=older_growth)
         self._refresh_consultations(pop, pc, practices)
         female, male, by_frailty = 1.0 / both, mort.male_rr / both, frailty_ratios(mort)
@@ -142,8 +144,8 @@ class RiskFactors:
             pop.view("age"), pop.view("frailty"), pop.view("n_conditions"), pop.view("dementia"), pop.view("sex"),
             older_growth, c.rate_at_75, c.rate_under_65, frailty_ratios(c), condition_ratios(c), c.dementia_rr,
             mortality_exponent, mort.rate_at_75, female, male, by_frailty, mort.dementia_hr, exponent_per_rate())
-        self._mortality = (mortality_exponent, pop.view("sex"), pop.view("frailty"), pop.view("dementia"),
-                           mort.rate_at_75, female, male, by_frailty, mort.dementia_hr)
+        self._mortality = (pop.view("age"), mort.age_doubling_years, pop.view("sex"), pop.view("frailty"),
+                           pop.view("dementia"), mort.rate_at_75, female, male, by_frailty, mort.dementia_hr)
         self._death = None
 
     def _refresh_consultations(self, pop, pc, practices: int) -> None:

@@ -400,3 +400,13 @@ def test_a_week_of_care_charges_is_the_same_on_either_path(monkeypatch):
         assert 0 < results[0][1].sum() < len(ids)  # self-funders and council-funded both
         assert np.array_equal(compiled.ledger.amounts, plain.ledger.amounts)
         assert [c.budget.spent for c in compiled.councils] == [c.budget.spent for c in plain.councils]
+
+
+@settings(max_examples=500, deadline=None)
+@given(numerator=st.floats(-1e6, 1e6) | st.sampled_from([0.0, -0.0, 1e-300, -1e-300, 5e-324]),
+       divisor=st.floats(1e-3, 1e3))
+def test_the_quotient_above_is_never_below_the_computed_quotient(numerator, divisor):
+    """passes_compiled.quotient_above(n, 1 / d) bounds n / d as numpy divides it: the death
+    rate's bound takes it for the exponent instead of a division."""
+    from model.passes_compiled import quotient_above
+    assert quotient_above(numerator, 1.0 / divisor) >= np.float64(numerator) / np.float64(divisor)
