@@ -178,9 +178,10 @@ def person_risks(age, frailty, n_conditions, dementia, sex, older_growth, crisis
     `age_exponents`' crisis powers (`older_growth`, those aged 65 or more in row order): crisis
     rates, and a bound of the death rate times `exponent_per_rate` (timing.weekly_probability's
     step before expm1): the death rate's product with power_of_two_above(a bound of the
-    mortality exponent, `age_exponents`) in the place of exp2 of it, so at or below the scaled rate (risk.RiskFactors.death_chance
-    works the exact one out for the few whose draw falls below the bound). Factors that do not
-    apply multiply by 1.0, as numpy's np.where(..., 1.0) does; the product is unchanged.
+    mortality exponent, `age_exponents`) in the place of exp2 of it, so at or below the scaled
+    rate (risk.RiskFactors.death_chance works the exact one out for the few whose draw falls
+    below the bound). Factors that do not apply multiply by 1.0, as numpy's np.where(..., 1.0)
+    does; the product is unchanged.
 
     Each choice (65 or over, sex, dementia) picks its factor from a two-entry table by the
     person's own 0 or 1, not by a branch: who is which is unpredictable from one row to the
