@@ -54,21 +54,15 @@ def charge_week_of_care(m, category: str, ids, amounts, premium: float,
     if m.streams.compiled:  # the same numbers, in one pass (passes_compiled.py)
         from model import passes_compiled
         pop = m.pop
-        self_pays, self_funded, council_pays, spent = passes_compiled.week_of_charges(
+        self_pays, self_funded, council_pays = passes_compiled.week_of_charges(
             np.asarray(ids, dtype=np.int64), np.asarray(amounts, dtype=np.float64), 1 + premium, bool(care_home),
-            pop.capital, pop.housing, pop.lives_alone, pop.council, len(m.councils), float(ctx.means_test_lower),
-            float(ctx.means_test_upper))
-        m.ledger.charge(category, Payer.SELF_FUNDED, float(self_pays.sum()))
-        if len(ids):  # as charge_council
-            m.ledger.charge(category, Payer.COUNCIL, float(council_pays.sum()))
-            for council, amount in zip(m.councils, spent):
-                council.budget.spent += amount
-        return self_pays, self_funded
-    assessable = assessable_capital(m, ids, care_home)  # once: this runs every week for everyone in care
-    self_funded = assessable > ctx.means_test_upper
-    own_share = np.minimum(tariff(assessable, ctx), amounts)
-    self_pays = np.where(self_funded, amounts * (1 + premium), own_share)
-    council_pays = np.where(self_funded, 0.0, amounts - own_share)
+            pop.capital, pop.housing, pop.lives_alone, float(ctx.means_test_lower), float(ctx.means_test_upper))
+    else:
+        assessable = assessable_capital(m, ids, care_home)  # once: this runs every week for everyone in care
+        self_funded = assessable > ctx.means_test_upper
+        own_share = np.minimum(tariff(assessable, ctx), amounts)
+        self_pays = np.where(self_funded, amounts * (1 + premium), own_share)
+        council_pays = np.where(self_funded, 0.0, amounts - own_share)
     m.ledger.charge(category, Payer.SELF_FUNDED, float(self_pays.sum()))
     charge_council(m, category, ids, council_pays)
     return self_pays, self_funded

@@ -423,19 +423,17 @@ def frailty_worsens(alive, frailty, most_frail, age, n_conditions, probability_b
 
 
 @numba.njit(cache=True, nogil=True)
-def week_of_charges(ids, amounts, self_funder_factor, care_home, capital, housing, lives_alone, council, councils,
-                    lower, upper):
+def week_of_charges(ids, amounts, self_funder_factor, care_home, capital, housing, lives_alone, lower, upper):
     """means_test.charge_week_of_care's per-person steps in one loop: the assessable capital
     (savings, and the home's value in a care home for one who lives alone), the tariff of
     whole 250s above the lower limit, the person's own share, what they pay (in full, times
-    `self_funder_factor`, above the upper limit) and what their council pays, and the
-    council's sums in the ids' order, as np.bincount adds them. Each minimum, maximum and
-    choice is written as numpy's: the first value where the test holds or ties, else the second."""
+    `self_funder_factor`, above the upper limit) and what their council pays. Each minimum,
+    maximum and choice is written as numpy's: the first value where the test holds or ties,
+    else the second."""
     n = ids.shape[0]
     self_pays = np.empty(n, dtype=np.float64)
     council_pays = np.empty(n, dtype=np.float64)
     self_funded = np.empty(n, dtype=np.bool_)
-    spent = np.zeros(councils, dtype=np.float64)
     for i in range(n):
         person = ids[i]
         assessable = capital[person] + (housing[person] if care_home and lives_alone[person] else 0.0)
@@ -447,5 +445,4 @@ def week_of_charges(ids, amounts, self_funder_factor, care_home, capital, housin
         self_pays[i] = amounts[i] * self_funder_factor if funds_self else own_share
         council_pays[i] = 0.0 if funds_self else amounts[i] - own_share
         self_funded[i] = funds_self
-        spent[council[person]] += council_pays[i]
-    return self_pays, self_funded, council_pays, spent
+    return self_pays, self_funded, council_pays

@@ -168,7 +168,8 @@ class RiskFactors:
         weekly = weekly * (DAYS_PER_WEEK / DAYS_PER_YEAR)
         self.weekly_by_code, self.none_by_code = weekly.ravel(), np.exp(-weekly).ravel()
         previous = self.consultation_code
-        if previous is None or self._code_counts is None or self._code_counts.shape != (practices, 2 * levels):
+        # No codes yet, or a numpy refresh since the last compiled one: count every row afresh.
+        if previous is None or self._code_counts.shape != (practices, 2 * levels):
             previous, self._code_counts = np.empty(0, dtype=np.int8), np.zeros((practices, 2 * levels), np.int64)
         self.consultation_code = passes_compiled.consultation_codes(
             pop.view("frailty"), pop.view("n_conditions"), levels, pop.view("gp_practice"), previous,
