@@ -24,10 +24,14 @@ from model import care_decision, hospital, private_care
 from model.costs import Payer
 from model.eventlog import Event, Organisation, Purpose
 from model.means_test import charge_council
-from model.needs import Stage, has_open_need, set_stage
+from model.needs import Stage, has_open_need, set_stage, stage_table
 from model.population import Place, per_person
 from model.queues import tally_waits, waiting_at
 from model.timing import whole_days
+
+
+# Stages after an inpatient's council decision in which they leave the ward at once.
+LEAVING_THE_WARD = stage_table(Stage.NONE, Stage.UNMET)
 
 
 class Route(IntEnum):
@@ -195,5 +199,5 @@ def inpatient_assessment(m, ids: np.ndarray, day: np.ndarray) -> None:
           "assess.inpatient_repeat")
     m.tally.add("assessments_council", len(ids))
     care_decision.decide(m, ids, day)
-    leaving = np.isin(m.pop.stage[ids], (Stage.NONE, Stage.UNMET))
+    leaving = LEAVING_THE_WARD[m.pop.stage[ids]]
     hospital.ready_to_leave(m, ids[leaving], day[leaving])

@@ -92,7 +92,7 @@ class CarePathModel(mesa.Model):
         self.initial_people = count
         self.capacity_scale = count / 1000  # capacities are per 1,000 people at the start, grown yearly
         self.nhs_capacity_scale = self.capacity_scale  # this year's, with NHS growth (start_year)
-        self.pop = Population(capacity=int(count * 1.2) + 16)
+        self.pop = Population(capacity=int(count * 1.2) + 16, compiled=self.streams.compiled)
         people, _ = generate_people(area, self.streams, count, 0, day=0)
         initial_care(area, self.streams, people, np.arange(count))
         ids = self.pop.append(people)

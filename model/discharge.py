@@ -24,13 +24,13 @@ import numpy as np
 from model import assessment, hospital, intermediate_care, private_care, reablement
 from model.costs import Payer
 from model.eventlog import Event, Organisation, Purpose
-from model.needs import Stage, refer_again, start_need
+from model.needs import Stage, refer_again, stage_table, start_need
 from model.population import NO_DAY, Frailty, Package, Place, has_care_home_place, holding
 from model.timing import whole_days
 
 # Stages in which an inpatient is already on another service's waiting list.
-WAITING_FOR_A_SERVICE = (Stage.AWAITING_ASSESSMENT, Stage.AWAITING_HOME_CARE, Stage.AWAITING_REABLEMENT,
-                         Stage.AWAITING_CARE_HOME, Stage.AWAITING_INTERMEDIATE_CARE)
+WAITING_FOR_A_SERVICE = stage_table(Stage.AWAITING_ASSESSMENT, Stage.AWAITING_HOME_CARE, Stage.AWAITING_REABLEMENT,
+                                     Stage.AWAITING_CARE_HOME, Stage.AWAITING_INTERMEDIATE_CARE)
 
 
 def plan_discharges(m) -> None:
@@ -43,7 +43,7 @@ def plan_discharges(m) -> None:
     pop.discharge_planned[ids] = True
     fit = pop.fit_day[ids].astype(np.int64)
     m.log.record(ids, fit, Event.MEDICALLY_FIT, Organisation.HOSPITAL)
-    waiting = np.isin(pop.stage[ids], WAITING_FOR_A_SERVICE)
+    waiting = WAITING_FOR_A_SERVICE[pop.stage[ids]]
     ids, fit = ids[~waiting], fit[~waiting]  # they leave when that service starts
     on_ward = pop.stage[ids] == Stage.ON_WARD
     care_home_resident = has_care_home_place(pop.package[ids])

@@ -341,6 +341,44 @@ def living_outside(alive, place, outside):
     return ids[:n]
 
 
+_BYTE_ONES = np.uint64(0x0101010101010101)
+_BYTE_HIGHS = np.uint64(0x8080808080808080)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _has_byte(word, pattern):
+    """Whether any of the eight bytes of `word` equals the byte repeated in `pattern`: the
+    zero-byte test ((x - 0x01..) & ~x & 0x80..), which never misses a zero byte."""
+    x = word ^ pattern
+    return ((x - _BYTE_ONES) & ~x & _BYTE_HIGHS) != 0
+
+
+@numba.njit(cache=True, nogil=True)
+def holders(column, value, other_value, alive):
+    """Ids, in id order, of the living whose one-byte `column` is `value` or `other_value`:
+    population.holding's np.flatnonzero(column == value) with the living kept, (or the two
+    values of care_homes.residents). Few hold any one value, so the column is read eight rows
+    at a time and a row is looked at only in the words that hold one of the values."""
+    n_all = column.shape[0]
+    ids = np.empty(n_all, dtype=np.int64)
+    whole = n_all // 8
+    words = column[: whole * 8].view(np.uint64)
+    first = np.uint64(np.uint8(value)) * _BYTE_ONES
+    second = np.uint64(np.uint8(other_value)) * _BYTE_ONES
+    n = 0
+    for w in range(whole):
+        if _has_byte(words[w], first) or _has_byte(words[w], second):
+            for i in range(8 * w, 8 * w + 8):
+                if column[i] == value or column[i] == other_value:
+                    ids[n] = i
+                    n += np.intp(alive[i])
+    for i in range(whole * 8, n_all):
+        if column[i] == value or column[i] == other_value:
+            ids[n] = i
+            n += np.intp(alive[i])
+    return ids[:n].copy()
+
+
 LOG2_E = 1.4426950408889634  # log2(e), so that e**y = 2**(y * LOG2_E)
 
 

@@ -136,11 +136,13 @@ class Population:
     # Columns whose "nothing yet" value is NO_DAY rather than zero.
     DAY_COLUMNS = ("admit_day", "fit_day", "discharge_day", "last_discharge_day", "death_day", "service_until")
     FLOAT_COLUMNS = ("age", "capital", "housing", "home_care_hours")
+    compiled = False  # whether `holding` takes its compiled pass: set where the run's draws are compiled
     BOOL_COLUMNS = ("alive", "lives_alone", "has_carer", "coordinator", "discharge_planned",
                     "planned_follow_up", "reablement_tried") + CONDITION_FLAGS
 
-    def __init__(self, capacity: int):
+    def __init__(self, capacity: int, compiled: bool = False):
         self.size = 0
+        self.compiled = compiled
         for name, dtype in self.INT_COLUMNS.items():
             setattr(self, name, np.zeros(capacity, dtype=dtype))
         for name in self.FLOAT_COLUMNS:
@@ -196,8 +198,24 @@ def holding(pop, column: str, value, *also: tuple[str, object]) -> np.ndarray:
     Codes are compared as plain ints: numpy takes an IntEnum member for an int64 array and
     casts the whole int8 column to compare with it, which at 300,000 people costs twelve
     times the comparison (the same holds wherever a whole column meets an enum member)."""
+    if pop.compiled:  # the same ids in one pass (passes_compiled.holders)
+        return _also(pop, compiled_holders(pop, column, value, value), also)
     ids = np.flatnonzero(pop.view(column) == int(value))
-    keep = pop.alive[ids]
+    return _also(pop, ids[pop.alive[ids]], also)
+
+
+def compiled_holders(pop, column: str, value, other_value) -> np.ndarray:
+    """passes_compiled.holders over a one-byte column (a flag read as its byte)."""
+    from model import passes_compiled
+    values = pop.view(column)
+    return passes_compiled.holders(values.view(np.int8), int(value), int(other_value), pop.view("alive"))
+
+
+def _also(pop, ids: np.ndarray, also: tuple[tuple[str, object], ...]) -> np.ndarray:
+    """Those of `ids` whose column holds the value, for each (column, value) of `also`."""
+    if not also:
+        return ids
+    keep = np.ones(len(ids), dtype=bool)
     for other, other_value in also:
         keep &= getattr(pop, other)[ids] == int(other_value)
     return ids[keep]

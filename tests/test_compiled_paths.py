@@ -249,10 +249,11 @@ def test_a_keys_mixing_in_python_integers_is_the_numpy_finaliser(word):
 @settings(max_examples=100, deadline=None)
 @given(data=st.data(), n=st.integers(0, 400))
 def test_selections_of_the_few_are_the_masks_over_everyone(data, n):
-    """population.holding (the rare column first, then the rest for the few) and the compiled
-    living_outside find the ids the masks over everyone find, in the same order."""
+    """population.holding (the rare column first, then the rest for the few; numpy's or the
+    compiled pass that reads a column eight rows at a time) and the compiled living_outside
+    find the ids the masks over everyone find, in the same order."""
     from model import passes_compiled
-    from model.population import Package, Place, Population, holding
+    from model.population import Package, Place, Population, compiled_holders, has_care_home_place, holding
     pop = Population(n + 3)
     pop.size = n
     column = lambda values, dtype: hnp.arrays(dtype, n, elements=st.sampled_from(values))  # noqa: E731
@@ -260,10 +261,18 @@ def test_selections_of_the_few_are_the_masks_over_everyone(data, n):
     pop.place[:n] = data.draw(column([int(p) for p in Place], np.int8))
     pop.package[:n] = data.draw(column([int(p) for p in Package], np.int8))
     pop.council[:n] = data.draw(column([0, 1, 2], np.int16))
+    pop.coordinator[:n] = data.draw(column([True, False], bool))
     alive, place, package = pop.view("alive"), pop.view("place"), pop.view("package")
     expected = np.flatnonzero(alive & (package == Package.HOME_CARE) & (pop.view("council") == 1)
                               & (place == Place.HOME))
-    assert np.array_equal(holding(pop, "package", Package.HOME_CARE, ("council", 1), ("place", Place.HOME)), expected)
+    for compiled in (False, True):  # numpy's masks, then passes_compiled.holders eight rows at a time
+        pop.compiled = compiled
+        assert np.array_equal(holding(pop, "package", Package.HOME_CARE, ("council", 1), ("place", Place.HOME)),
+                              expected)
+        assert np.array_equal(holding(pop, "coordinator", True), np.flatnonzero(alive & pop.view("coordinator")))
+        assert np.array_equal(holding(pop, "place", Place.HOSPITAL), np.flatnonzero(alive & (place == Place.HOSPITAL)))
+    assert np.array_equal(compiled_holders(pop, "package", Package.RESIDENTIAL, Package.NURSING),
+                          np.flatnonzero(alive & has_care_home_place(package)))
     assert np.array_equal(passes_compiled.living_outside(alive, place, int(Place.HOSPITAL)),
                           np.flatnonzero(alive & (place != Place.HOSPITAL)))
 

@@ -24,7 +24,7 @@ def test_everyone_is_in_exactly_one_valid_place_at_every_step():
         # list, or being assessed, or has a day to leave.
         fit_waiting = (place == Place.HOSPITAL) & (pop.view("fit_day") < model.week_start) \
             & (pop.view("discharge_day") == NO_DAY)
-        allowed = np.isin(stage, [int(s) for s in WAITING_FOR_A_SERVICE])
+        allowed = WAITING_FOR_A_SERVICE[stage]
         assert allowed[fit_waiting].all(), np.unique(stage[fit_waiting & ~allowed])
         # Services under way are at home (or interrupted on a ward, which moves them on).
         in_service = np.isin(stage, (Stage.IN_REABLEMENT, Stage.IN_INTERMEDIATE_CARE))
