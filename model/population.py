@@ -256,19 +256,35 @@ def generate_people(area, streams: RandomStreams, count: int, first_candidate: i
     alpha, beta = prevalence_curve(prev.multimorbid_65_74, prev.multimorbid_85_plus,
                                    prev.deprivation_shift_years, pop.oldest_age_decay_years)
     offsets = deprivation_offsets(prev.deprivation_shift_years)
-    kept: list[dict[str, np.ndarray]] = []
-    total, candidate = 0, first_candidate
+    # Candidates are drawn in batches of twice the number still wanted (at least 64) until
+    # enough are kept; the next run of entrants starts after the last batch. Each draw is
+    # keyed by the candidate's number, so the candidates are drawn here in one or two larger
+    # blocks and the batches are counted afterwards: the same people, the same next candidate.
+    drawn = [draw_age_and_conditions(area, streams, np.arange(first_candidate, first_candidate + 2 * count + 512),
+                                     alpha, beta, offsets)]
+    while (consumed := candidates_consumed(np.concatenate([d[2] for d in drawn]) >= 1, count)) is None:
+        start = first_candidate + sum(len(d[0]) for d in drawn)
+        more = max(count // 2, 512)  # a later batch wants twice the few still missing
+        drawn.append(draw_age_and_conditions(area, streams, np.arange(start, start + more), alpha, beta, offsets))
+    age, deprivation, n_conditions = (np.concatenate([d[i] for d in drawn])[:consumed] for i in range(3))
+    ids = np.flatnonzero(n_conditions >= 1)[:count]
+    # The rest of a person is drawn once, for those kept.
+    people = draw_adults(area, streams, first_candidate + ids, age[ids], deprivation[ids], n_conditions[ids])
+    people["entered_day"] = np.full(count, day, dtype=np.int32)
+    return people, first_candidate + consumed
+
+
+def candidates_consumed(keep: np.ndarray, count: int) -> int | None:
+    """How many candidates batches of max(2 x (count still wanted), 64) take to keep `count`,
+    given whether each candidate in order is kept; None if `keep` runs out first."""
+    total = consumed = 0
+    kept_so_far = np.concatenate([[0], np.cumsum(keep)])
     while total < count:
-        batch = max(2 * (count - total), 64)
-        ids = np.arange(candidate, candidate + batch)
-        candidate += batch
-        age, deprivation, n_conditions = draw_age_and_conditions(area, streams, ids, alpha, beta, offsets)
-        keep = n_conditions >= 1  # the rest of a person is drawn for those kept only: same draws, by id
-        kept.append(draw_adults(area, streams, ids[keep], age[keep], deprivation[keep], n_conditions[keep]))
-        total += int(keep.sum())
-    merged = {k: np.concatenate([p[k] for p in kept])[:count] for k in kept[0]}
-    merged["entered_day"] = np.full(count, day, dtype=np.int32)
-    return merged, candidate
+        consumed += max(2 * (count - total), 64)
+        if consumed > len(keep):
+            return None
+        total = int(kept_so_far[consumed])
+    return consumed
 
 
 def draw_age_and_conditions(area, streams: RandomStreams, ids: np.ndarray, alpha: float, beta: float,
