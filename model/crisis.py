@@ -81,7 +81,8 @@ def who_has_a_crisis(m) -> np.ndarray:
         pop = m.pop
         ids, draws, scaled = passes_compiled.crisis_candidates(
             pop.view("alive"), pop.view("place"), int(Place.HOSPITAL), m.streams.salt("crisis", m.week),
-            exponent_per_rate(), RATE_BOUND_MARGIN, *_compiled_rate_arguments(m), *_compiled_unmet_and_coordinator(m))
+            exponent_per_rate(), RATE_BOUND_MARGIN, m.risks.crisis_code, passes_compiled.POWER_CODE_TABLE,
+            *_compiled_rate_arguments(m), *_compiled_unmet_and_coordinator(m))
         return ids[draws < weekly_probability_in_place(scaled, scaled=True)]
     can_have_crisis = living_outside_hospital(m)
     scaled = crisis_rate(m, can_have_crisis)

@@ -26,9 +26,9 @@ def who_dies(m) -> np.ndarray:
     person's draw does not depend on who else is asked)."""
     alive = m.pop.view("alive")
     if m.streams.compiled:  # the same people: the exact chance only for those below their bound
-        from model import draws_compiled
-        ids, draws = draws_compiled.ids_below_rate_bound(alive, m.streams.salt("death", m.week), m.risks.death_bound,
-                                                         RATE_BOUND_MARGIN)
+        from model import passes_compiled
+        ids, draws = passes_compiled.ids_below_coded_bound(alive, m.streams.salt("death", m.week), m.risks.death_code,
+                                                           passes_compiled.POWER_CODE_TABLE)
         return ids[draws < m.risks.death_chance(ids)]
     return m.streams.bernoulli_own_where("death", m.week, alive, m.risks.death)
 

@@ -83,24 +83,6 @@ def ids_below_own(mask, salt, p_of_everyone):
 
 
 @numba.njit(cache=True, nogil=True)
-def ids_below_rate_bound(mask, salt, scaled_of_everyone, margin):
-    """Ids and draws of those where `mask` holds whose draw falls below -scaled * margin, an
-    upper bound of their chance -expm1(scaled) (`below_rate_bound`), with each person's
-    `scaled` looked up by id: only they can have the event. As `ids_below_own`, the branch is
-    taken on the draw and the mask kept by adding 0 or 1."""
-    ids = np.empty(mask.shape[0], dtype=np.int64)
-    draws = np.empty(mask.shape[0], dtype=np.float64)
-    n = 0
-    for person in range(mask.shape[0]):
-        u = person_draw(person, salt)
-        if u < -scaled_of_everyone[person] * margin:
-            ids[n] = person
-            draws[n] = u
-            n += np.intp(mask[person])
-    return ids[:n].copy(), draws[:n].copy()
-
-
-@numba.njit(cache=True, nogil=True)
 def choice(ids, salt, n):
     """A whole number in [0, n) per id: the draw times n, truncated, at most n - 1."""
     out = np.empty(ids.shape[0], dtype=np.int64)

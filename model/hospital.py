@@ -145,6 +145,7 @@ def leave(m, ids: np.ndarray, day: np.ndarray) -> None:
     lives_in_care_home = has_care_home_place(pop.package[ids])
     pop.place[ids] = np.where(lives_in_care_home, Place.CARE_HOME, Place.HOME)
     pop.last_discharge_day[ids] = day
+    m.risks.note_discharges(ids)
     pop.discharge_day[ids] = NO_DAY
     pop.discharge_planned[ids] = False
     m.tally.add("discharges", len(ids))

@@ -57,9 +57,9 @@ def crisis_rate(ids, base, trend, last_discharge_day, week_start, window, recent
 
 
 @numba.njit(cache=True, nogil=True)
-def crisis_candidates(alive, place, hospital, salt, exponent, margin, base, trend, last_discharge_day, week_start,
-                      window, recent_rr, stage, package, home, no_stage, in_reablement, in_intermediate_care,
-                      no_package, unmet_rr, coordinator, coordinator_rr):
+def crisis_candidates(alive, place, hospital, salt, exponent, margin, base_code, code_table, base, trend,
+                      last_discharge_day, week_start, window, recent_rr, stage, package, home, no_stage, in_reablement,
+                      in_intermediate_care, no_package, unmet_rr, coordinator, coordinator_rr):
     """crisis.crises' first steps in one pass over everyone: the living outside hospital
     (population.living_outside_hospital), their crisis rate (`crisis_rate`) times `exponent`
     (timing.exponent_per_rate), and the draw against the rate's bound
@@ -69,18 +69,28 @@ def crisis_candidates(alive, place, hospital, salt, exponent, margin, base, tren
     Most draws are far above it, so each is first held to a bound of the bound: the rate with
     every relative risk of 1 or more applied whether or not it applies (and none below 1),
     multiplied in the same order, which rounding (monotone) keeps at or above the rate. Only
-    those below that read their discharge day, stage, package and coordinator."""
+    those below that read their discharge day, stage, package and coordinator. Before that,
+    the draw is held to a bound read by a byte a person, worked out once a week for each code:
+    the same product with the power of two above the person's own rate (`base_code`,
+    power_codes) in its place and without the recent-discharge factor, which those discharged
+    lately escape by a code of infinity (risk.RiskFactors.note_discharges). So the pass reads
+    a byte a person, and more only for the few in a hundred below that bound."""
     n = alive.shape[0]
     ids = np.empty(n, dtype=np.int64)
     draws = np.empty(n, dtype=np.float64)
     scaled = np.empty(n, dtype=np.float64)
     most_recent, most_unmet, most_coordinator = max(recent_rr, 1.0), max(unmet_rr, 1.0), max(coordinator_rr, 1.0)
+    by_code = np.empty(code_table.shape[0], dtype=np.float64)
+    for c in range(code_table.shape[0]):
+        by_code[c] = -(code_table[c] * trend * most_unmet * most_coordinator * exponent) * margin
     k = 0
     for person in range(n):
         # The draw and the bound of the bound come first, for the dead and those in hospital
         # too: the draw falls below it for few, so that branch is easy to predict, while who is
         # alive and outside hospital is not, row by row.
         u = person_draw(person, salt)
+        if not u < by_code[np.intp(base_code[person]) + 128]:
+            continue
         # Left to right, as the rate is multiplied: folding the factors first would round differently.
         if not u < -(base[person] * trend * most_recent * most_unmet * most_coordinator * exponent) * margin:
             continue
@@ -248,18 +258,18 @@ def consultations(alive, place, hospital, salt, code, weekly_by_code, none_by_co
     those among them whose consultations could uncover a need (mildly frail or more, at home,
     without a package); and the doctor, nurse and multimorbid totals (primary_care.summarise).
     Two passes: the draws over everyone, then only those who consulted (about one in eight)."""
-    # First pass: the draw for everyone, and a branch on whether it lies above the chance of
-    # none (for about one in eight a week); alive and outside hospital kept by adding 0 or 1.
+    # First pass: the draw for everyone, kept by adding 0 or 1 where it lies above the chance
+    # of none, the person is alive and outside hospital: no branch, since one in eight consult
+    # a week, too many for a branch on the draw to be well predicted.
     n = alive.shape[0]
     ids = np.empty(n, dtype=np.int64)
     draws = np.empty(n, dtype=np.float64)
     k = 0
     for person in range(n):
         u = person_draw(person, salt)
-        if u > none_by_code[code[person]]:
-            ids[k] = person
-            draws[k] = u
-            k += np.intp(alive[person]) & np.intp(place[person] != hospital)
+        ids[k] = person
+        draws[k] = u
+        k += np.intp(u > none_by_code[code[person]]) & np.intp(alive[person]) & np.intp(place[person] != hospital)
     # Second pass, over those who consulted: counts, nurse counts and totals, without branches.
     consulted = np.empty((2, k), dtype=np.int64)  # rows: count, nurse count
     could_uncover = np.empty((2, k), dtype=np.int64)  # rows: id, count
@@ -396,6 +406,69 @@ def power_of_two_above(x):
     Looked up in a table (a call to ldexp for each person cost more than the rest of the pass)."""
     k = math.ceil(min(max(x, float(_LOWEST_POWER)), float(_HIGHEST_POWER - 1))) + 1
     return POWERS_OF_TWO[np.intp(k) - _LOWEST_POWER]
+
+
+# A bound held as a one-byte code c: 2**c, 0.0 for the code -128 and infinity for 127 (read
+# by the code + 128). A pass over everyone then reads one byte a person instead of a float's
+# eight: at 100,000 people and more the weekly passes wait on memory, not arithmetic.
+POWER_CODE_TABLE = np.concatenate([[0.0], np.ldexp(1.0, np.arange(-127, 127)), [np.inf]])
+
+
+_EXPONENT_SHIFT, _EXPONENT_MASK, _EXPONENT_BIAS = np.int64(52), np.int64(0x7FF), np.int64(1022)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def power_code(x, bits):
+    """The one-byte code c of a bound of x: x < 2**c for x > 0 (c is frexp's exponent, read
+    from x's exponent bits, `bits` being x's 64 bits); -128 (a bound of 0.0, which no draw is
+    below) where x is 0, negative or NaN; 127 (infinity) from 2**126 up. So the bound is never
+    below x, and at most twice it over the normal range (below 2**-127 it is 2**-127)."""
+    if not x > 0:
+        return np.int8(-128)
+    if x >= 2.0**126:
+        return np.int8(127)
+    return np.int8(max(((bits >> _EXPONENT_SHIFT) & _EXPONENT_MASK) - _EXPONENT_BIAS, -127))
+
+
+@numba.njit(cache=True, nogil=True)
+def power_codes(values, factor):
+    """`power_code` of each value times `factor` (x * factor, as numpy multiplies)."""
+    codes = np.empty(values.shape[0], dtype=np.int8)
+    x = np.empty(1, dtype=np.float64)
+    bits = x.view(np.int64)
+    for i in range(values.shape[0]):
+        x[0] = values[i] * factor
+        codes[i] = power_code(x[0], bits[0])
+    return codes
+
+
+@numba.njit(cache=True, nogil=True)
+def crisis_codes(crisis, last_discharge_day, week_start, window):
+    """`power_code` of each crisis rate, or infinity (127) for those discharged within `window`
+    days of `week_start` (crisis_candidates says why)."""
+    codes = np.empty(crisis.shape[0], dtype=np.int8)
+    bits = crisis.view(np.int64)
+    for i in range(crisis.shape[0]):
+        codes[i] = np.int8(127) if week_start - last_discharge_day[i] <= window else power_code(crisis[i], bits[i])
+    return codes
+
+
+@numba.njit(cache=True, nogil=True)
+def ids_below_coded_bound(mask, salt, codes, table):
+    """Ids and draws of those where `mask` holds whose draw falls below their bound, read from
+    `table` by their one-byte code (`power_codes`): the branch taken on the draw, which falls
+    below it for few, and the mask kept by adding 0 or 1 (as draws_compiled.ids_below_own)."""
+    n = mask.shape[0]
+    ids = np.empty(n, dtype=np.int64)
+    draws = np.empty(n, dtype=np.float64)
+    k = 0
+    for person in range(n):
+        u = person_draw(person, salt)
+        if u < table[np.intp(codes[person]) + 128]:
+            ids[k] = person
+            draws[k] = u
+            k += np.intp(mask[person])
+    return ids[:k].copy(), draws[:k].copy()
 
 
 @numba.njit(cache=True, nogil=True)

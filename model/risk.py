@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.randomness import RATE_BOUND_MARGIN
 from model.timing import (DAYS_PER_WEEK, DAYS_PER_YEAR, exponent_per_rate, weekly_probability,
                           weekly_probability_in_place)
 
 
+INFINITE_CODE = 127  # passes_compiled.power_code's code for a bound of infinity
 MAX_EXTRA_CONDITIONS = 63  # conditions beyond two that raise the crisis rate, at most
 
 
@@ -52,7 +54,9 @@ class RiskFactors:
         self.weekly_by_code = self.none_by_code = None
         self._code_counts = None
         self._death = np.array([])  # chance of dying this week (`death`), None until first asked for
-        self.death_bound = np.array([])  # compiled path: a bound of each death rate times exponent_per_rate
+        # Compiled path: bounds of the chance of dying and of `crisis` (infinity for those
+        # discharged lately), as one-byte power-of-two codes (passes_compiled.power_codes).
+        self.death_code = self.crisis_code = None
         self._mortality = None  # compiled path: what `death_chance` needs, as the last refresh left it
 
     @property
@@ -76,7 +80,7 @@ class RiskFactors:
         asked for (its weekly draw needs it just for the few whose draw falls below their bound,
         demography.who_dies), with the same numbers as the numpy path's refresh."""
         if self._death is None:
-            self._death = self.death_chance(np.arange(len(self.death_bound)))
+            self._death = self.death_chance(np.arange(len(self.death_code)))
         return self._death
 
     def death_chance(self, ids: np.ndarray) -> np.ndarray:
@@ -101,6 +105,11 @@ class RiskFactors:
         both = (1.0 + mort.male_rr) / 2.0
         if m.streams.compiled:  # the same numbers, in two passes (passes_compiled.py)
             self._refresh_compiled(pop, c, pc, mort, both, area.population.gp_practices)
+            # Those discharged lately have their rate raised for a while (crisis.py): a bound of
+            # infinity until the next refresh (later discharges: `note_discharges`).
+            from model import passes_compiled
+            self.crisis_code = passes_compiled.crisis_codes(self.crisis, pop.view("last_discharge_day"), m.week_start,
+                                                            area.hospital.readmission_window_days)
             return
 
         older = c.rate_at_75 * np.exp2((np.maximum(age, 65) - 75) / c.age_doubling_years)
@@ -140,13 +149,22 @@ class RiskFactors:
         np.exp2(older_growth, out=older_growth)
         self._refresh_consultations(pop, pc, practices)
         female, male, by_frailty = 1.0 / both, mort.male_rr / both, frailty_ratios(mort)
-        self.crisis, self.death_bound = passes_compiled.person_risks(
+        self.crisis, death_bound = passes_compiled.person_risks(
             pop.view("age"), pop.view("frailty"), pop.view("n_conditions"), pop.view("dementia"), pop.view("sex"),
             older_growth, c.rate_at_75, c.rate_under_65, frailty_ratios(c), condition_ratios(c), c.dementia_rr,
             mortality_exponent, mort.rate_at_75, female, male, by_frailty, mort.dementia_hr, exponent_per_rate())
         self._mortality = (pop.view("age"), mort.age_doubling_years, pop.view("sex"), pop.view("frailty"),
                            pop.view("dementia"), mort.rate_at_75, female, male, by_frailty, mort.dementia_hr)
         self._death = None
+        # What the weekly deaths pass reads over everyone: a byte a person (passes_compiled.power_code),
+        # a bound of -death_bound x RATE_BOUND_MARGIN, itself a bound of the chance of dying.
+        self.death_code = passes_compiled.power_codes(death_bound, -RATE_BOUND_MARGIN)
+
+    def note_discharges(self, ids: np.ndarray) -> None:
+        """People discharged now: their crisis rate is raised for a while (crisis.py), so the
+        compiled crisis pass's bound for them is infinity until the next refresh."""
+        if self.crisis_code is not None:
+            self.crisis_code[ids] = INFINITE_CODE
 
     def _refresh_consultations(self, pop, pc, practices: int) -> None:
         """The compiled path's consultations: a code a person and tables by code (`refresh`'s

@@ -294,20 +294,43 @@ def test_an_event_at_a_rate_is_drawn_alike_with_or_without_the_bound(seed, step,
 
 @settings(max_examples=100, deadline=None)
 @given(seed=st.integers(0, 2**31), step=st.integers(0, 600), data=st.data())
-def test_a_rate_bound_over_everyone_a_mask_holds_keeps_whoever_is_below_it(seed, step, data):
-    """draws_compiled.ids_below_rate_bound: the ids where the mask holds and the draw falls below
-    -scaled * margin, with their draws, as comparing each draw for np.flatnonzero(mask) gives."""
+def test_deaths_against_a_byte_bound_are_everyone_a_mask_holds_whose_draw_is_below_their_chance(seed, step, data):
+    """passes_compiled.ids_below_coded_bound over power_codes of -scaled x margin, then the
+    exact chance for those it keeps (demography.who_dies): the people where the mask holds
+    whose draw falls below -expm1(scaled), as comparing everyone's draw with it gives; and the
+    draws it keeps are theirs."""
+    from model import passes_compiled
     from model.randomness import RATE_BOUND_MARGIN
     n = data.draw(st.integers(0, 3000))
     mask = data.draw(hnp.arrays(np.bool_, n))
     scaled = data.draw(hnp.arrays(np.float64, n, elements=st.sampled_from([0.0, -1e-300, -0.001, -0.05, -3.0])
                                   | st.floats(-50, 0)))
     compiled, plain = both(seed)
-    ids, draws = draws_compiled.ids_below_rate_bound(mask, compiled.salt("death", step), scaled, RATE_BOUND_MARGIN)
+    codes = passes_compiled.power_codes(scaled, -RATE_BOUND_MARGIN)
+    ids, draws = passes_compiled.ids_below_coded_bound(mask, compiled.salt("death", step), codes,
+                                                       passes_compiled.POWER_CODE_TABLE)
     everyone = np.flatnonzero(mask)
     u = plain.uniform("death", step, everyone)
-    below = u < -scaled[everyone] * RATE_BOUND_MARGIN
-    assert np.array_equal(ids, everyone[below]) and np.array_equal(draws, u[below])
+    assert np.array_equal(draws, plain.uniform("death", step, ids))
+    chance = -np.expm1(scaled)
+    assert np.array_equal(ids[draws < chance[ids]], everyone[u < chance[everyone]])
+
+
+@settings(max_examples=500, deadline=None)
+@given(x=st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([0.0, -0.0, 5e-324, 2.0**-127, 2.0**126,
+                                                                           0.5, 1.0, 2.0**-60 * 3]))
+def test_a_byte_code_bounds_its_value_within_a_factor_of_two(x):
+    """power_code: the table's bound lies above every positive value (within a factor of two
+    over the normal range) and is 0.0 where nothing can be below the value (0, negative, NaN)."""
+    from model import passes_compiled
+    code = passes_compiled.power_codes(np.array([x]), 1.0)[0]
+    bound = passes_compiled.POWER_CODE_TABLE[int(code) + 128]
+    if x > 0:
+        assert x < bound or bound == np.inf  # so whatever draw lies below the value lies below the bound
+        if 2.0**-127 <= x < 2.0**126:
+            assert bound <= 2 * x
+    else:
+        assert bound == 0.0
 
 
 def test_the_bound_holds_where_the_draw_and_the_chance_are_closest():
