@@ -86,7 +86,12 @@ def entrants(m) -> None:
 def age_people(m) -> None:
     """Everyone alive grows four weeks older (ages move with the slow step)."""
     age = m.pop.view("age")  # in place, the living only: the same sums as age[alive] += ..., without the gather
-    np.add(age, SLOW_PROCESS_WEEKS * DAYS_PER_WEEK / DAYS_PER_YEAR, out=age, where=m.pop.view("alive"))
+    years = SLOW_PROCESS_WEEKS * DAYS_PER_WEEK / DAYS_PER_YEAR
+    if m.streams.compiled:  # the same sums in one pass (numpy's where= is slow)
+        from model import passes_compiled
+        passes_compiled.grow_older(age, m.pop.view("alive"), years)
+    else:
+        np.add(age, years, out=age, where=m.pop.view("alive"))
 
 
 def new_conditions(m) -> None:

@@ -30,7 +30,7 @@ def headcount(m) -> Headcount:
     pop = m.pop
     counts = passes_compiled.headcount(
         pop.view("alive"), pop.view("dementia"), pop.view("place"), pop.view("stage"), pop.view("package"),
-        pop.view("age"), pop.view("n_conditions"), int(Place.HOSPITAL), int(Place.CARE_HOME),
+        m.risks.aged_65, pop.view("n_conditions"), int(Place.HOSPITAL), int(Place.CARE_HOME),
         *UNMET_NEED_CODES)
     return Headcount(*(int(c) for c in counts))
 

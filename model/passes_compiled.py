@@ -121,9 +121,10 @@ def practice_demand(ids, code, weekly_by_code, practice_of_everyone, practices):
 
 
 @numba.njit(cache=True, nogil=True)
-def headcount(alive, dementia, place, stage, package, age, n_conditions, hospital, care_home, home, no_stage,
+def headcount(alive, dementia, place, stage, package, aged_65, n_conditions, hospital, care_home, home, no_stage,
               in_reablement, in_intermediate_care, no_package):
-    """headcount.headcount_numpy: the week's counts of people, in one pass (codes passed in).
+    """headcount.headcount_numpy: the week's counts of people, in one pass (codes passed in;
+    whether each is 65 or over as the last risk refresh found it, age_exponents).
 
     Each count adds 0 or 1 rather than branching: who is where is not predictable from one
     row to the next, and a branch the processor guesses wrong costs more than the addition."""
@@ -137,7 +138,7 @@ def headcount(alive, dementia, place, stage, package, age, n_conditions, hospita
         c_home += at_home
         c_unmet += at_home * np.int64(_need_unmet(stage[i], package[i], no_stage, in_reablement,
                                                   in_intermediate_care, no_package))
-        c_home_65 += at_home * np.int64(age[i] >= 65)
+        c_home_65 += at_home * np.int64(aged_65[i])
         c_care_home += a * np.int64(where == care_home)
         c_multimorbid += a * np.int64((n_conditions[i] >= 2) & (where != hospital))
     counts = np.empty(7, dtype=np.int64)
@@ -166,18 +167,30 @@ def age_exponents(age, mortality_reciprocal):
     after another (the crisis rate of those under 65 does not grow with age, so their power
     is never needed), and one entry more at the end, set to 75, that no one reads; and for
     everyone, `quotient_above` of (age - 75) / the mortality doubling years, for the bound of
-    the death rate (the exact exponent is worked out for the few who need it)."""
+    the death rate (the exact exponent is worked out for the few who need it); and whether each
+    is 65 or over, a byte a person for the week's headcounts (ages change only in the slow step
+    before the refresh)."""
     older = np.empty(age.shape[0] + 1, dtype=np.float64)
     mortality = np.empty(age.shape[0], dtype=np.float64)
+    aged_65 = np.empty(age.shape[0], dtype=np.bool_)
     j = 0
     for i in range(age.shape[0]):
         mortality[i] = quotient_above(age[i] - 75.0, mortality_reciprocal)
         # Written for everyone and kept by moving on 0 or 1: who is 65 or over is
         # unpredictable from one row to the next.
         older[j] = age[i]
-        j += np.intp(age[i] >= 65)
+        aged_65[i] = age[i] >= 65
+        j += np.intp(aged_65[i])
     older[j] = 75.0
-    return older[:j + 1], mortality
+    return older[:j + 1], mortality, aged_65
+
+
+@numba.njit(cache=True, nogil=True)
+def grow_older(age, alive, years):
+    """demography.age_people's np.add(age, years, out=age, where=alive), in one pass."""
+    for i in range(age.shape[0]):
+        if alive[i]:
+            age[i] += years
 
 
 @numba.njit(cache=True, nogil=True)

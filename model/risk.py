@@ -57,6 +57,7 @@ class RiskFactors:
         # Compiled path: bounds of the chance of dying and of `crisis` (infinity for those
         # discharged lately), as one-byte power-of-two codes (passes_compiled.power_codes).
         self.death_code = self.crisis_code = None
+        self.aged_65 = None  # compiled path: whether each is 65 or over (ages change only before a refresh)
         self._mortality = None  # compiled path: what `death_chance` needs, as the last refresh left it
 
     @property
@@ -142,8 +143,8 @@ class RiskFactors:
         is left to `death_chance`, for the few who need it: here each person's death rate gets
         a bound, power_of_two_above (passes_compiled.py) in the place of its exp2."""
         from model import passes_compiled
-        older_growth, mortality_exponent = passes_compiled.age_exponents(pop.view("age"),
-                                                                         1.0 / mort.age_doubling_years)
+        older_growth, mortality_exponent, self.aged_65 = passes_compiled.age_exponents(pop.view("age"),
+                                                                                       1.0 / mort.age_doubling_years)
         np.subtract(older_growth, 75, out=older_growth)  # (max(age, 65) - 75) / doubling years, as `refresh`
         np.divide(older_growth, c.age_doubling_years, out=older_growth)
         np.exp2(older_growth, out=older_growth)
