@@ -315,7 +315,7 @@ def compare(base, *options, replications: int | None = None, precision: float | 
     import pandas as pd
 
     from model.api import resolve
-    from model.collector import RESOLUTIONS
+    from model.timing import RESOLUTIONS
     from model.scenario import check_seed
 
     if not options:

@@ -171,7 +171,7 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path, workers: int
     from model.results import code_version
 
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
-    from model.collector import RESOLUTIONS
+    from model.timing import RESOLUTIONS
 
     if resolution not in RESOLUTIONS:
         raise ExperimentError(f"resolution: must be one of {', '.join(RESOLUTIONS)}, got {resolution!r}")

@@ -16,9 +16,8 @@ import pandas as pd
 
 from model.costs import PAYER_NAMES, CostLedger
 from model.tally import METRICS
-from model.timing import WEEKS_PER_YEAR
+from model.timing import RESOLUTIONS, WEEKS_PER_YEAR
 
-RESOLUTIONS = ("week", "month", "year")
 MONTHS_PER_YEAR = 12
 
 

@@ -15,6 +15,10 @@ DAYS_PER_YEAR = 365.25
 
 SLOW_PROCESS_WEEKS = 4  # slow processes (new conditions, frailty, carers, recovery) run every 4 weeks
 
+# The periods results can be kept by (model/collector.py: by_period). Here rather than there so
+# that a sweep's coordinator can check a resolution without importing Mesa and pandas.
+RESOLUTIONS = ("week", "month", "year")
+
 
 def exponent_per_rate(weeks: int = 1) -> float:
     """What a rate per person-year is multiplied by before expm1 in `weekly_probability`."""
