@@ -102,7 +102,7 @@ class ServiceQueue:
         order = np.lexsort(keys)
         order = order[ready[order]]
         available = capacity + (self.carry if carry_over else 0.0)
-        used = np.cumsum(self.units[order])
+        used = np.add.accumulate(self.units[order])  # np.cumsum's sums, without its Python-level wrapper
         within = used <= available + 1e-9
         served_idx = order[within]
         if carry_over:
@@ -113,7 +113,8 @@ class ServiceQueue:
         served[served_idx] = True
         days = np.maximum(self.ready[served_idx], week_start)
         if len(days):
-            waited = float((days - self.ready[served_idx]).mean())
+            # Whole days, so the integer sum over the count is the mean numpy would give (exactly).
+            waited = int((days - self.ready[served_idx]).sum()) / len(days)
             self.recent_wait_days += self.WAIT_SMOOTHING * (waited - self.recent_wait_days)
         out = Served(self.person[served_idx], days, self.episode[served_idx], self.route[served_idx],
                      self.units[served_idx], self.ready[served_idx])
