@@ -167,7 +167,10 @@ class Session:
             self.problems.append(f"tried the internet: {route.request.url}")
             route.abort()
 
-    def wait_for_week(self, week: int, timeout: float = 15_000):
+    def wait_for_week(self, week: int, timeout: float = 60_000):
+        """Wait until the page shows `week`. A minute, not seconds: on a 2-core machine running
+        the rest of the suite beside the app, Play once took over 15 s to reach its second
+        week; how fast a week is drawn is bench_app.py's to measure, not these tests'."""
         self.page.wait_for_selector(f'table[data-week="{week}"]', timeout=timeout)
 
     def reset(self):
