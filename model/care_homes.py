@@ -13,7 +13,7 @@ from model.costs import Payer
 from model.eventlog import Event, Organisation
 from model.means_test import charge_week_of_care, payer_of_care, spend_down
 from model.needs import Stage, close_need, join_council_list
-from model.population import Package, Place, compiled_holders, has_care_home_place
+from model.population import Package, Place, holding_either
 from model.queues import serve_each_council
 from model.timing import DAYS_PER_WEEK
 
@@ -25,11 +25,7 @@ def queue(m, ids: np.ndarray, day) -> None:
 def residents(m, council=None) -> np.ndarray:
     """Ids of those living in a care home now (optionally: in this council's area), in id order."""
     pop = m.pop
-    if pop.compiled:  # the same ids in one pass (passes_compiled.holders)
-        ids = compiled_holders(pop, "package", Package.RESIDENTIAL, Package.NURSING)
-    else:
-        ids = np.flatnonzero(has_care_home_place(pop.view("package")))  # the few placed, then the rest of the test
-        ids = ids[pop.alive[ids]]
+    ids = holding_either(pop, "package", Package.RESIDENTIAL, Package.NURSING)  # a residential or nursing place
     return ids if council is None else ids[pop.council[ids] == council.number]
 
 

@@ -89,7 +89,7 @@ def crisis_candidates(alive, place, hospital, salt, exponent, margin, base_code,
         # too: the draw falls below it for few, so that branch is easy to predict, while who is
         # alive and outside hospital is not, row by row.
         u = person_draw(person, salt)
-        if not u < by_code[np.intp(base_code[person]) + 128]:
+        if not u < by_code[np.intp(base_code[person]) + CODE_OFFSET]:
             continue
         # Left to right, as the rate is multiplied: folding the factors first would round differently.
         if not u < -(base[person] * trend * most_recent * most_unmet * most_coordinator * exponent) * margin:
@@ -421,10 +421,13 @@ def power_of_two_above(x):
     return POWERS_OF_TWO[np.intp(k) - _LOWEST_POWER]
 
 
-# A bound held as a one-byte code c: 2**c, 0.0 for the code -128 and infinity for 127 (read
-# by the code + 128). A pass over everyone then reads one byte a person instead of a float's
-# eight: at 100,000 people and more the weekly passes wait on memory, not arithmetic.
-POWER_CODE_TABLE = np.concatenate([[0.0], np.ldexp(1.0, np.arange(-127, 127)), [np.inf]])
+# A bound held as a one-byte code c: 2**c, 0.0 for ZERO_CODE and infinity for INFINITE_CODE,
+# read from POWER_CODE_TABLE at c + CODE_OFFSET. A pass over everyone then reads one byte a
+# person instead of a float's eight: at 100,000 people and more the weekly passes wait on
+# memory, not arithmetic.
+ZERO_CODE, INFINITE_CODE = -128, 127
+CODE_OFFSET = -ZERO_CODE
+POWER_CODE_TABLE = np.concatenate([[0.0], np.ldexp(1.0, np.arange(ZERO_CODE + 1, INFINITE_CODE)), [np.inf]])
 
 
 _EXPONENT_SHIFT, _EXPONENT_MASK, _EXPONENT_BIAS = np.int64(52), np.int64(0x7FF), np.int64(1022)
@@ -433,14 +436,14 @@ _EXPONENT_SHIFT, _EXPONENT_MASK, _EXPONENT_BIAS = np.int64(52), np.int64(0x7FF),
 @numba.njit(cache=True, nogil=True, inline="always")
 def power_code(x, bits):
     """The one-byte code c of a bound of x: x < 2**c for x > 0 (c is frexp's exponent, read
-    from x's exponent bits, `bits` being x's 64 bits); -128 (a bound of 0.0, which no draw is
-    below) where x is 0, negative or NaN; 127 (infinity) from 2**126 up. So the bound is never
+    from x's exponent bits, `bits` being x's 64 bits); ZERO_CODE (a bound of 0.0, which no draw
+    is below) where x is 0, negative or NaN; INFINITE_CODE from 2**126 up. So the bound is never
     below x, and at most twice it over the normal range (below 2**-127 it is 2**-127)."""
     if not x > 0:
-        return np.int8(-128)
+        return np.int8(ZERO_CODE)
     if x >= 2.0**126:
-        return np.int8(127)
-    return np.int8(max(((bits >> _EXPONENT_SHIFT) & _EXPONENT_MASK) - _EXPONENT_BIAS, -127))
+        return np.int8(INFINITE_CODE)
+    return np.int8(max(((bits >> _EXPONENT_SHIFT) & _EXPONENT_MASK) - _EXPONENT_BIAS, ZERO_CODE + 1))
 
 
 @numba.njit(cache=True, nogil=True)
@@ -457,12 +460,12 @@ def power_codes(values, factor):
 
 @numba.njit(cache=True, nogil=True)
 def crisis_codes(crisis, last_discharge_day, week_start, window):
-    """`power_code` of each crisis rate, or infinity (127) for those discharged within `window`
+    """`power_code` of each crisis rate, or INFINITE_CODE for those discharged within `window`
     days of `week_start` (crisis_candidates says why)."""
     codes = np.empty(crisis.shape[0], dtype=np.int8)
     bits = crisis.view(np.int64)
     for i in range(crisis.shape[0]):
-        codes[i] = np.int8(127) if week_start - last_discharge_day[i] <= window else power_code(crisis[i], bits[i])
+        codes[i] = np.int8(INFINITE_CODE) if week_start - last_discharge_day[i] <= window else power_code(crisis[i], bits[i])
     return codes
 
 
@@ -477,7 +480,7 @@ def ids_below_coded_bound(mask, salt, codes, table):
     k = 0
     for person in range(n):
         u = person_draw(person, salt)
-        if u < table[np.intp(codes[person]) + 128]:
+        if u < table[np.intp(codes[person]) + CODE_OFFSET]:
             ids[k] = person
             draws[k] = u
             k += np.intp(mask[person])

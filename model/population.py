@@ -204,6 +204,15 @@ def holding(pop, column: str, value, *also: tuple[str, object]) -> np.ndarray:
     return _also(pop, ids[pop.alive[ids]], also)
 
 
+def holding_either(pop, column: str, value, other_value) -> np.ndarray:
+    """Ids, in id order, of the living whose one-byte `column` is `value` or `other_value`."""
+    if pop.compiled:  # the same ids in one pass (passes_compiled.holders)
+        return compiled_holders(pop, column, value, other_value)
+    values = pop.view(column)
+    ids = np.flatnonzero((values == int(value)) | (values == int(other_value)))
+    return ids[pop.alive[ids]]
+
+
 def compiled_holders(pop, column: str, value, other_value) -> np.ndarray:
     """passes_compiled.holders over a one-byte column (a flag read as its byte)."""
     from model import passes_compiled

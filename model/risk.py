@@ -21,7 +21,6 @@ from model.timing import (DAYS_PER_WEEK, DAYS_PER_YEAR, exponent_per_rate, weekl
                           weekly_probability_in_place)
 
 
-INFINITE_CODE = 127  # passes_compiled.power_code's code for a bound of infinity
 MAX_EXTRA_CONDITIONS = 63  # conditions beyond two that raise the crisis rate, at most
 
 
@@ -165,7 +164,8 @@ class RiskFactors:
         """People discharged now: their crisis rate is raised for a while (crisis.py), so the
         compiled crisis pass's bound for them is infinity until the next refresh."""
         if self.crisis_code is not None:
-            self.crisis_code[ids] = INFINITE_CODE
+            from model import passes_compiled
+            self.crisis_code[ids] = passes_compiled.INFINITE_CODE
 
     def _refresh_consultations(self, pop, pc, practices: int) -> None:
         """The compiled path's consultations: a code a person and tables by code (`refresh`'s
